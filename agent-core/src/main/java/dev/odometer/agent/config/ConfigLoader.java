@@ -1,0 +1,314 @@
+package dev.odometer.agent.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads and validates the YAML config file. Every problem becomes a {@link ConfigException}
+ * whose message names the file, the line, the key and the fix; nothing is half-applied.
+ */
+public final class ConfigLoader {
+    static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(60);
+    static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
+    /** Yandex rejects usage older than an hour, so a window may never be that long. */
+    static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(30);
+    private static final int MAX_ID_LENGTH = 50;
+    private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private static final Set<String> ROOT_KEYS = keys("marketplace", "product_id",
+            "product_instance_id", "endpoint", "auth", "flush_interval", "journal_dir",
+            "validate_on_start", "skus");
+    private static final Set<String> AUTH_KEYS = keys("type", "token_env", "token", "key_file",
+            "metadata_url", "iam_endpoint");
+    private static final Set<String> SKU_KEYS = keys("sku_id", "methods");
+
+    private ConfigLoader() {
+    }
+
+    /** Loads the config at {@code file}. */
+    public static OdometerConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": config file not found. Pass the right path with "
+                    + "-javaagent:odometer-agent.jar=config=PATH (or ODOMETER_CONFIG, or "
+                    + "-Dodometer.config).");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read the config file: " + e);
+        }
+        return parse(file, text);
+    }
+
+    /** Parses config text; {@code file} is used for messages and to resolve relative paths. */
+    public static OdometerConfig parse(Path file, String text) throws ConfigException {
+        String name = file.toString();
+        Node root = compose(name, text);
+        if (root == null) {
+            throw new ConfigException(name + ": the config file is empty. It needs at least "
+                    + "'marketplace:' and 'skus:'.");
+        }
+        YamlSection top = YamlSection.root(name, root, ROOT_KEYS);
+
+        String marketplaceName = top.requiredString("marketplace",
+                "one of yandex, yandex-saas, azure, log.");
+        Marketplace marketplace = Marketplace.fromConfigName(marketplaceName);
+        if (marketplace == null) {
+            throw top.invalid("marketplace", "'" + marketplaceName + "' is not supported: use "
+                    + "yandex, yandex-saas or log.");
+        }
+        if (marketplace == Marketplace.AZURE) {
+            throw top.invalid("marketplace", "azure is not supported by this version yet: use "
+                    + "yandex, yandex-saas or log.");
+        }
+
+        String productId = null;
+        String productInstanceId = null;
+        if (marketplace == Marketplace.YANDEX) {
+            productId = id(top, "product_id", "the image product id from the partner dashboard.");
+            forbid(top, "product_instance_id", "is for marketplace: yandex-saas; image products "
+                    + "use product_id.");
+        } else if (marketplace == Marketplace.YANDEX_SAAS) {
+            productInstanceId = id(top, "product_instance_id",
+                    "the product instance id the usage belongs to.");
+            forbid(top, "product_id", "is for marketplace: yandex; SaaS products use "
+                    + "product_instance_id.");
+        }
+
+        URI endpoint = null;
+        AuthConfig auth = null;
+        if (marketplace != Marketplace.LOG) {
+            String endpointText = top.string("endpoint");
+            endpoint = endpointText == null ? marketplace.defaultEndpoint()
+                    : url(top, "endpoint", endpointText, false);
+            auth = auth(top, file);
+        }
+
+        Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
+        String flushText = top.string("flush_interval");
+        if (flushText != null) {
+            flushInterval = Durations.parse(flushText);
+            if (flushInterval == null) {
+                throw top.invalid("flush_interval", "'" + flushText + "' is not a duration: "
+                        + "write a number and a unit, e.g. 500ms, 60s or 5m.");
+            }
+            if (flushInterval.compareTo(MIN_FLUSH_INTERVAL) < 0
+                    || flushInterval.compareTo(MAX_FLUSH_INTERVAL) > 0) {
+                throw top.invalid("flush_interval", "must be between 10ms and 30m (usage older "
+                        + "than an hour is rejected by the marketplace); 60s suits most apps.");
+            }
+        }
+
+        String journalText = top.string("journal_dir");
+        Path journalDir = journalText == null
+                ? Paths.get(System.getProperty("user.home", "."), ".odometer", "journal")
+                : resolve(file, journalText);
+
+        boolean validateOnStart = bool(top, "validate_on_start", true);
+        Map<String, SkuConfig> skus = skus(top, marketplace);
+        return new OdometerConfig(file, marketplace, productId, productInstanceId, endpoint, auth,
+                flushInterval, journalDir, validateOnStart, skus);
+    }
+
+    private static Node compose(String name, String text) throws ConfigException {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        Yaml yaml = new Yaml(new SafeConstructor(options));
+        try (Reader reader = new java.io.StringReader(text)) {
+            return yaml.compose(reader);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String line = mark == null ? "" : ":" + (mark.getLine() + 1);
+            throw new ConfigException(name + line + ": not valid YAML: " + e.getProblem()
+                    + ". Check the indentation and quoting on that line.");
+        } catch (YAMLException | IOException e) {
+            throw new ConfigException(name + ": not valid YAML: " + e.getMessage());
+        }
+    }
+
+    private static AuthConfig auth(YamlSection top, Path file) throws ConfigException {
+        YamlSection section = top.section("auth", AUTH_KEYS);
+        if (section == null) {
+            throw top.invalid("auth", "is required: add 'auth:' with 'type: metadata' (on a "
+                    + "Yandex Compute VM), 'type: key-file' or 'type: token'.");
+        }
+        String typeName = section.requiredString("type", "metadata, key-file or token.");
+        AuthType type = AuthType.fromConfigName(typeName);
+        if (type == null) {
+            throw section.invalid("type", "'" + typeName + "' is not supported: use metadata, "
+                    + "key-file or token.");
+        }
+        String tokenEnv = section.string("token_env");
+        String token = section.string("token");
+        Path keyFile = null;
+        if (type == AuthType.TOKEN) {
+            if (tokenEnv == null && token == null) {
+                throw section.invalid("type", "type token needs 'token_env: VARIABLE' (the "
+                        + "environment variable holding the token) or 'token:'.");
+            }
+            if (tokenEnv != null && token != null) {
+                throw section.invalid("token", "give either token_env or token, not both.");
+            }
+        } else {
+            for (String key : new String[] {"token_env", "token"}) {
+                if (section.has(key)) {
+                    throw section.invalid(key, "is only used with 'type: token'.");
+                }
+            }
+        }
+        if (type == AuthType.KEY_FILE) {
+            keyFile = resolve(file, section.requiredString("key_file",
+                    "the path of the service account's authorized key JSON."));
+            if (!Files.isReadable(keyFile)) {
+                throw section.invalid("key_file", keyFile + " does not exist or is not readable "
+                        + "by this process.");
+            }
+        } else if (section.has("key_file")) {
+            throw section.invalid("key_file", "is only used with 'type: key-file'.");
+        }
+        String metadataText = section.string("metadata_url");
+        URI metadataUrl = metadataText == null ? AuthConfig.DEFAULT_METADATA_URL
+                : url(section, "metadata_url", metadataText, true);
+        String iamText = section.string("iam_endpoint");
+        URI iamEndpoint = iamText == null ? AuthConfig.DEFAULT_IAM_ENDPOINT
+                : url(section, "iam_endpoint", iamText, false);
+        return new AuthConfig(type, tokenEnv, token, keyFile, metadataUrl, iamEndpoint);
+    }
+
+    private static Map<String, SkuConfig> skus(YamlSection top, Marketplace marketplace)
+            throws ConfigException {
+        YamlSection skus = top.section("skus", null);
+        if (skus == null || skus.keys().isEmpty()) {
+            throw top.invalid("skus", "is required: list each SKU alias with its sku_id, e.g.\n"
+                    + "skus:\n  email:\n    sku_id: dn21df4qvqhbexample");
+        }
+        if (skus.keys().size() > OdometerConfig.MAX_SKUS) {
+            throw top.invalid("skus", "at most " + OdometerConfig.MAX_SKUS + " SKUs are supported.");
+        }
+        Map<String, SkuConfig> result = new LinkedHashMap<>();
+        Map<String, String> aliasByMethod = new LinkedHashMap<>();
+        for (String alias : skus.keys()) {
+            YamlSection sku = skus.section(alias, SKU_KEYS);
+            if (!ALIAS.matcher(alias).matches()) {
+                throw skus.invalid(alias, "'" + alias + "' is not a valid alias: use letters, "
+                        + "digits, '_', '-' or '.' (at most 64).");
+            }
+            String skuId = marketplace == Marketplace.LOG && !sku.has("sku_id")
+                    ? alias
+                    : id(sku, "sku_id", "the SKU id from the partner dashboard.");
+            List<String> texts = sku.strings("methods");
+            List<MethodPattern> methods = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                MethodPattern pattern;
+                try {
+                    pattern = MethodPattern.parse(texts.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw sku.invalidItem("methods", i, e.getMessage() + ".");
+                }
+                String owner = aliasByMethod.putIfAbsent(pattern.toString(), alias);
+                if (owner != null) {
+                    throw sku.invalidItem("methods", i, pattern + " is already metered for SKU '"
+                            + owner + "'; a method bills one SKU.");
+                }
+                methods.add(pattern);
+            }
+            result.put(alias, new SkuConfig(alias, skuId, methods));
+        }
+        return result;
+    }
+
+    private static String id(YamlSection section, String key, String hint) throws ConfigException {
+        String value = section.requiredString(key, hint);
+        if (value.length() > MAX_ID_LENGTH) {
+            throw section.invalid(key, "is " + value.length() + " characters long; the "
+                    + "marketplace allows at most " + MAX_ID_LENGTH + ". Copy it again from the "
+                    + "partner dashboard.");
+        }
+        return value;
+    }
+
+    private static void forbid(YamlSection section, String key, String why)
+            throws ConfigException {
+        if (section.has(key)) {
+            throw section.invalid(key, why);
+        }
+    }
+
+    private static boolean bool(YamlSection section, String key, boolean fallback)
+            throws ConfigException {
+        String text = section.string(key);
+        if (text == null) {
+            return fallback;
+        }
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw section.invalid(key, "must be true or false, not '" + text + "'.");
+    }
+
+    /**
+     * A base URL: https, or plain http to a loopback address (an emulator) or, when
+     * {@code httpAllowed}, anywhere (the link-local metadata service speaks http only).
+     */
+    private static URI url(YamlSection section, String key, String text, boolean httpAllowed)
+            throws ConfigException {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw section.invalid(key, "'" + text + "' is not a URL.");
+        }
+        String scheme = uri.getScheme();
+        if (uri.getHost() == null || scheme == null
+                || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw section.invalid(key, "'" + text + "' is not an http(s) URL with a host.");
+        }
+        if (scheme.equals("http") && !httpAllowed && !isLoopback(uri.getHost())) {
+            throw section.invalid(key, "plain http is only allowed to a loopback address "
+                    + "(an emulator); use https:// so tokens are not sent in the clear.");
+        }
+        String normalized = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        return URI.create(normalized);
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+                || host.equals("::1");
+    }
+
+    private static Path resolve(Path configFile, String text) {
+        Path path = Paths.get(text);
+        if (path.isAbsolute()) {
+            return path;
+        }
+        Path base = configFile.toAbsolutePath().getParent();
+        return base == null ? path.toAbsolutePath() : base.resolve(path).normalize();
+    }
+
+    private static Set<String> keys(String... keys) {
+        return new LinkedHashSet<>(List.of(keys));
+    }
+}

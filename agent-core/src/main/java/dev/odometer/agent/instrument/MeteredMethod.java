@@ -1,0 +1,32 @@
+package dev.odometer.agent.instrument;
+
+/**
+ * The decision for one method: which counter slot it adds to, which calls count, and which
+ * parameter (if any) gives the amount. Made once when the class is transformed and then written
+ * into the bytecode as constants.
+ */
+final class MeteredMethod {
+    /** No {@code @Quantity} parameter: every counted call adds 1. */
+    static final int NO_QUANTITY = -1;
+
+    final String alias;
+    final int slot;
+    final CountMode mode;
+    final int quantityIndex;
+    final String origin;
+
+    MeteredMethod(String alias, int slot, CountMode mode, int quantityIndex, String origin) {
+        this.alias = alias;
+        this.slot = slot;
+        this.mode = mode;
+        this.quantityIndex = quantityIndex;
+        this.origin = origin;
+    }
+
+    @Override
+    public String toString() {
+        return "SKU '" + alias + "' (" + origin + ", counts " + mode.name().toLowerCase()
+                + (quantityIndex == NO_QUANTITY ? "" : ", quantity from parameter " + quantityIndex)
+                + ")";
+    }
+}
