@@ -103,8 +103,8 @@ final class AuthorizedKey {
         }
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(
-                    pem.substring(begin + BEGIN.length(), end).getBytes(StandardCharsets.US_ASCII));
+            String base64 = pem.substring(begin + BEGIN.length(), end).replaceAll("\\s+", "");
+            der = Base64.getDecoder().decode(base64.getBytes(StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException e) {
             throw new AuthException(what + " is not valid base64 between its PEM lines");
         }
