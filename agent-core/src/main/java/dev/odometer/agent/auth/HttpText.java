@@ -23,9 +23,4 @@ final class HttpText {
         }
         return out.append(url.encodedPath()).toString();
     }
-
-    /** A base endpoint without user info, query or trailing slash, for a message. */
-    static String forMessage(URI base) {
-        return forMessage(HttpUrl.get(base.toString())).replaceAll("/$", "");
-    }
 }

@@ -1,13 +1,12 @@
 package dev.odometer.agent.auth;
 
-import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Caches the token of one {@link TokenFetcher} in Caffeine and refreshes it ahead of expiry.
@@ -19,10 +18,12 @@ import java.util.concurrent.CompletionException;
  *   </li>
  *   <li>A failed refresh keeps the old token while it is still valid, logs one warning and is
  *       tried again at most every 30 seconds.</li>
- *   <li>Concurrent callers share one fetch (Caffeine loads a key once).</li>
+ *   <li>Concurrent callers share one fetch: Caffeine loads a missing or expired token once
+ *       while the others wait for it; a refresh ahead of expiry is made by one caller while the
+ *       others go on with the still-valid token, without waiting.</li>
  * </ul>
  *
- * Refreshes run on the calling thread: the agent starts no thread of its own for tokens.
+ * Fetches run on the calling thread: the agent starts no thread of its own for tokens.
  */
 final class TokenCache {
     static final Duration MAX_AGE = Duration.ofHours(1);
@@ -36,6 +37,7 @@ final class TokenCache {
     private final TokenFetcher fetcher;
     private final Ticker ticker;
     private final LoadingCache<String, CachedToken> cache;
+    private final ReentrantLock refreshing = new ReentrantLock();
 
     TokenCache(TokenFetcher fetcher, Ticker ticker) {
         this.fetcher = fetcher;
@@ -44,16 +46,16 @@ final class TokenCache {
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .expireAfter(new UntilTokenExpires())
-                .build(new Loader());
+                .build(key -> CachedToken.from(fetcher.fetch(), ticker.read()));
     }
 
     Secret get() throws AuthException {
         CachedToken token = load();
-        if (ticker.read() - token.refreshAtNanos >= 0) {
-            CompletableFuture<CachedToken> refreshed = cache.refresh(KEY);
-            CachedToken fresh = refreshed.getNow(null);
-            if (fresh != null) {
-                token = fresh;
+        if (isDue(token) && refreshing.tryLock()) {
+            try {
+                token = refresh();
+            } finally {
+                refreshing.unlock();
             }
         }
         return token.token;
@@ -78,28 +80,29 @@ final class TokenCache {
         }
     }
 
-    private final class Loader implements CacheLoader<String, CachedToken> {
-        @Override
-        public CachedToken load(String key) throws AuthException {
-            return CachedToken.from(fetcher.fetch(), ticker.read());
-        }
+    private boolean isDue(CachedToken token) {
+        return ticker.read() - token.refreshAtNanos >= 0;
+    }
 
-        @Override
-        public CachedToken reload(String key, CachedToken old) {
-            long now = ticker.read();
-            if (now - old.refreshAtNanos < 0) {
-                return old; // refreshed meanwhile by someone else
-            }
-            try {
-                return CachedToken.from(fetcher.fetch(), ticker.read());
-            } catch (AuthException | RuntimeException e) {
-                long leftSeconds = Math.max(0, (old.expireAtNanos - now) / 1_000_000_000L);
-                AgentLog.warn("Could not refresh the token (" + fetcher.describe()
-                        + "), still using the current one for up to " + leftSeconds + " s: "
-                        + e.getMessage());
-                return old.retryRefreshAt(now + RETRY_FAILED_REFRESH.toNanos());
-            }
+    /** Called under {@link #refreshing}: fetches ahead of expiry, or keeps the current token. */
+    private CachedToken refresh() throws AuthException {
+        CachedToken current = load(); // another caller may have refreshed meanwhile
+        if (!isDue(current)) {
+            return current;
         }
+        CachedToken next;
+        try {
+            next = CachedToken.from(fetcher.fetch(), ticker.read());
+        } catch (AuthException | RuntimeException e) {
+            long now = ticker.read();
+            long leftSeconds = Math.max(0, (current.expireAtNanos - now) / 1_000_000_000L);
+            AgentLog.warn("Could not refresh the token (" + fetcher.describe()
+                    + "), still using the current one for up to " + leftSeconds + " s: "
+                    + e.getMessage());
+            next = current.retryRefreshAt(now + RETRY_FAILED_REFRESH.toNanos());
+        }
+        cache.put(KEY, next);
+        return next;
     }
 
     private static final class UntilTokenExpires implements Expiry<String, CachedToken> {

@@ -199,6 +199,53 @@ class TokenCacheTest {
     }
 
     @Test
+    void duringARefreshOtherCallersKeepTheValidTokenWithoutWaitingOrFetching()
+            throws Exception {
+        CountDownLatch refreshStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger fetches = new AtomicInteger();
+        TokenFetcher slowSecondFetch = new TokenFetcher() {
+            @Override
+            public FetchedToken fetch() {
+                int n = fetches.incrementAndGet();
+                if (n == 2) {
+                    refreshStarted.countDown();
+                    try {
+                        release.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new FetchedToken(Secret.of("token-" + n), Duration.ofHours(1));
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        TokenCache slow = new TokenCache(slowSecondFetch, time);
+        slow.get();
+        time.advance(Duration.ofMinutes(56));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> refresher = pool.submit(() -> slow.get().reveal());
+            assertThat(refreshStarted.await(5, TimeUnit.SECONDS)).isTrue();
+
+            Future<String> other = pool.submit(() -> slow.get().reveal());
+
+            assertThat(other.get(5, TimeUnit.SECONDS)).isEqualTo("token-1");
+            release.countDown();
+            assertThat(refresher.get(5, TimeUnit.SECONDS)).isEqualTo("token-2");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(slow.get().reveal()).isEqualTo("token-2");
+        assertThat(fetches).hasValue(2);
+    }
+
+    @Test
     void cachedValuesDoNotPrintTheToken() throws Exception {
         FetchedToken fetched = new FetchedToken(Secret.of("token-xyz"), Duration.ofHours(1));
 
