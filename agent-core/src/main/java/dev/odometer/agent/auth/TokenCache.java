@@ -31,6 +31,8 @@ final class TokenCache {
     static final Duration MAX_EXPIRY_SKEW = Duration.ofSeconds(30);
     static final Duration RETRY_FAILED_REFRESH = Duration.ofSeconds(30);
     static final Duration MIN_LIFETIME = Duration.ofSeconds(10);
+    /** Yandex tokens live at most 12 hours; a longer claim is not believed (nor overflowed). */
+    static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
     private static final String KEY = "token";
 
@@ -140,6 +142,8 @@ final class TokenCache {
             Duration lifetime = fetched.lifetime();
             if (lifetime.compareTo(MIN_LIFETIME) < 0) {
                 lifetime = MIN_LIFETIME;
+            } else if (lifetime.compareTo(MAX_LIFETIME) > 0) {
+                lifetime = MAX_LIFETIME;
             }
             Duration tenth = lifetime.dividedBy(10);
             Duration skew = min(tenth, MAX_EXPIRY_SKEW);

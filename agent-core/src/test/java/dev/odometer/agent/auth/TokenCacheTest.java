@@ -154,6 +154,19 @@ class TokenCacheTest {
     }
 
     @Test
+    void absurdLifetimesAreBounded() throws Exception {
+        fetcher.then(Duration.ofDays(365_000)).then(Duration.ofSeconds(-30))
+                .then(Duration.ofHours(1));
+
+        assertThat(cache.get().reveal()).isEqualTo("token-1");
+        time.advance(Duration.ofHours(1));
+        assertThat(cache.get().reveal()).as("refreshed hourly all the same").isEqualTo("token-2");
+        time.advance(Duration.ofSeconds(10));
+        assertThat(cache.get().reveal()).as("an already-expired answer is not trusted long")
+                .isEqualTo("token-3");
+    }
+
+    @Test
     void invalidateFetchesAFreshToken() throws Exception {
         fetcher.then(Duration.ofHours(1)).then(Duration.ofHours(1));
         assertThat(cache.get().reveal()).isEqualTo("token-1");

@@ -8,6 +8,7 @@ import dev.odometer.agent.marketplace.RetryAfter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import okhttp3.Headers;
 
@@ -49,7 +50,8 @@ final class Failures {
     }
 
     static DeliveryException status(String where, int code, String reasonPhrase,
-            Headers headers, byte[] body, String token, String tokenSource, Clock clock) {
+            Headers headers, byte[] body, List<String> sentTokens, String tokenSource,
+            Clock clock) {
         Duration retryAfter = RetryAfter.parse(headers.get("Retry-After"), clock).orElse(null);
         Kind kind;
         boolean possiblyReceived = false;
@@ -88,7 +90,7 @@ final class Failures {
             message.append(' ').append(reasonPhrase);
         }
         message.append(": ").append(advice);
-        String said = serverMessage(body, token);
+        String said = serverMessage(body, sentTokens);
         if (said != null) {
             message.append(" (marketplace said: ").append(said).append(')');
         }
@@ -103,8 +105,8 @@ final class Failures {
                 null);
     }
 
-    /** The {@code message} of a gRPC-gateway error body, clipped, unless it holds the token. */
-    private static String serverMessage(byte[] body, String token) {
+    /** The {@code message} of a gRPC-gateway error body, clipped, unless it holds a token. */
+    private static String serverMessage(byte[] body, List<String> sentTokens) {
         if (body == null || body.length == 0) {
             return null;
         }
@@ -122,8 +124,10 @@ final class Failures {
             return null;
         }
         String text = (String) message;
-        if (token != null && !token.isEmpty() && text.contains(token)) {
-            return null;
+        for (String token : sentTokens) {
+            if (token != null && !token.isEmpty() && text.contains(token)) {
+                return null;
+            }
         }
         return clip(text);
     }

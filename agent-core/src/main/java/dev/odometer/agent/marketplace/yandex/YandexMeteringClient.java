@@ -9,6 +9,7 @@ import dev.odometer.agent.record.UsageRecord;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -150,12 +151,13 @@ public final class YandexMeteringClient implements MarketplaceClient {
             throws DeliveryException {
         checkBatch(batch);
         byte[] body = WriteRequest.body(mode, productId, batch, validateOnly, clock.instant());
-        String token = token();
-        Answer answer = exchange(body, token);
+        String first = token();
+        Answer answer = exchange(body, first);
+        String second = null;
         if (answer.code == 401) {
             tokens.invalidate();
-            token = token();
-            answer = exchange(body, token);
+            second = token();
+            answer = exchange(body, second);
         }
         if (answer.code >= 200 && answer.code < 300) {
             SendResult result = WriteAnswer.read(answer.body, batch);
@@ -165,7 +167,7 @@ public final class YandexMeteringClient implements MarketplaceClient {
             return result;
         }
         throw Failures.status(where, answer.code, answer.reasonPhrase, answer.headers,
-                answer.body, token, tokens.describe(), clock);
+                answer.body, Arrays.asList(first, second), tokens.describe(), clock);
     }
 
     private static void checkBatch(List<UsageRecord> batch) {
