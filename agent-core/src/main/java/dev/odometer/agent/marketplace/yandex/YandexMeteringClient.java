@@ -1,0 +1,236 @@
+package dev.odometer.agent.marketplace.yandex;
+
+import dev.odometer.agent.auth.AuthException;
+import dev.odometer.agent.auth.TokenSource;
+import dev.odometer.agent.marketplace.DeliveryException;
+import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.SendResult;
+import dev.odometer.agent.record.UsageRecord;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import okhttp3.Call;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Writes usage to the Yandex Cloud Marketplace Metering API over REST.
+ *
+ * <ul>
+ *   <li>{@link Mode#IMAGE}: the VM of an image product reports its own usage,
+ *       {@code POST {endpoint}/marketplace/metering/v1/imageProductUsage/write}.</li>
+ *   <li>{@link Mode#SAAS}: a publisher reports usage per product instance,
+ *       {@code POST {endpoint}/marketplace/metering/v1/productUsage/write}.</li>
+ * </ul>
+ *
+ * Records go out as sealed, uuids unchanged; only a timestamp in the future is sent as "now" of
+ * the client's clock, since the API rejects the future. A 401 invalidates the token and the same
+ * request is retried once with a fresh one; everything else is left to the caller's delivery
+ * loop, reported as a {@link DeliveryException}. Thread-safe.
+ */
+public final class YandexMeteringClient implements MarketplaceClient {
+    /** The public Yandex Cloud Marketplace API. */
+    public static final URI DEFAULT_ENDPOINT =
+            URI.create("https://marketplace.api.cloud.yandex.net");
+    /** The API takes 1 to 25 records a call. */
+    public static final int MAX_BATCH_SIZE = 25;
+
+    private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
+
+    /** Which product kind, hence which API method and id field. */
+    public enum Mode {
+        /** An image product: the id is the product id. */
+        IMAGE("imageProductUsage", "validateOnly", "productId", "image product"),
+        /** A SaaS product: the id is the product instance id. */
+        SAAS("productUsage", "dryRun", "productInstanceId", "SaaS product instance");
+
+        private final String service;
+        private final String validateOnlyField;
+        private final String productField;
+        private final String noun;
+
+        Mode(String service, String validateOnlyField, String productField, String noun) {
+            this.service = service;
+            this.validateOnlyField = validateOnlyField;
+            this.productField = productField;
+            this.noun = noun;
+        }
+
+        String path() {
+            return "marketplace/metering/v1/" + service + "/write";
+        }
+
+        String validateOnlyField() {
+            return validateOnlyField;
+        }
+
+        String productField() {
+            return productField;
+        }
+    }
+
+    private final OkHttpClient http;
+    private final HttpUrl url;
+    private final String where;
+    private final Mode mode;
+    private final String productId;
+    private final TokenSource tokens;
+    private final Clock clock;
+
+    /**
+     * @param http      the agent's shared client, see {@code HttpClients.create()}
+     * @param endpoint  the API base, {@link #DEFAULT_ENDPOINT} or an emulator's
+     * @param mode      image or SaaS product
+     * @param productId the product id (IMAGE) or product instance id (SAAS)
+     * @param tokens    the bearer tokens to send
+     */
+    public YandexMeteringClient(OkHttpClient http, URI endpoint, Mode mode, String productId,
+            TokenSource tokens) {
+        this(http, endpoint, mode, productId, tokens, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that caps timestamps and reads Retry-After dates. */
+    public YandexMeteringClient(OkHttpClient http, URI endpoint, Mode mode, String productId,
+            TokenSource tokens, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.productId = Objects.requireNonNull(productId, "productId");
+        if (productId.trim().isEmpty()) {
+            throw new IllegalArgumentException("the " + mode.noun + " id is empty");
+        }
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        HttpUrl base = HttpUrl.parse(Objects.requireNonNull(endpoint, "endpoint").toString());
+        if (base == null) {
+            throw new IllegalArgumentException(
+                    "the Yandex metering endpoint must be an http or https URL: " + endpoint);
+        }
+        this.url = base.newBuilder().username("").password("").query(null).fragment(null)
+                .addPathSegments(mode.path()).build();
+        this.where = "POST " + url;
+    }
+
+    @Override
+    public SendResult send(List<UsageRecord> batch) throws DeliveryException {
+        return write(batch, false);
+    }
+
+    @Override
+    public SendResult validate(List<UsageRecord> batch) throws DeliveryException {
+        return write(batch, true);
+    }
+
+    @Override
+    public int maxBatchSize() {
+        return MAX_BATCH_SIZE;
+    }
+
+    @Override
+    public String describe() {
+        return "Yandex " + mode.noun + " " + productId + " at " + url + " (" + tokens.describe()
+                + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "YandexMeteringClient[" + describe() + "]";
+    }
+
+    private SendResult write(List<UsageRecord> batch, boolean validateOnly)
+            throws DeliveryException {
+        checkBatch(batch);
+        byte[] body = WriteRequest.body(mode, productId, batch, validateOnly, clock.instant());
+        String first = token();
+        Answer answer = exchange(body, first);
+        String second = null;
+        if (answer.code == 401) {
+            tokens.invalidate();
+            second = token();
+            answer = exchange(body, second);
+        }
+        if (answer.code >= 200 && answer.code < 300) {
+            SendResult result = WriteAnswer.read(answer.body, batch);
+            if (result == null) {
+                throw Failures.unreadableAnswer(where, answer.code);
+            }
+            return result;
+        }
+        throw Failures.status(where, answer.code, answer.reasonPhrase, answer.headers,
+                answer.body, Arrays.asList(first, second), tokens.describe(), clock);
+    }
+
+    private static void checkBatch(List<UsageRecord> batch) {
+        if (batch.isEmpty() || batch.size() > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("a Yandex metering batch holds 1 to "
+                    + MAX_BATCH_SIZE + " records, not " + batch.size());
+        }
+        Set<UUID> uuids = new HashSet<>();
+        for (UsageRecord record : batch) {
+            if (!uuids.add(record.uuid())) {
+                throw new IllegalArgumentException(
+                        "uuid " + record.uuid() + " appears twice in the batch");
+            }
+        }
+    }
+
+    private String token() throws DeliveryException {
+        try {
+            return tokens.token();
+        } catch (AuthException e) {
+            throw Failures.noToken(where, tokens.describe(), e);
+        }
+    }
+
+    private Answer exchange(byte[] body, String token) throws DeliveryException {
+        Request request;
+        try {
+            request = new Request.Builder()
+                    .url(url)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/json")
+                    .post(RequestBody.create(body, JSON_TYPE))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw Failures.badToken(where, tokens.describe());
+        }
+        Call call = http.newCall(request);
+        RequestWritten written = new RequestWritten();
+        call.addEventListener(written);
+        try (Response response = call.execute()) {
+            boolean success = response.isSuccessful();
+            byte[] responseBody = success
+                    ? response.body().bytes()
+                    : response.peekBody(64 * 1024).bytes();
+            return new Answer(response.code(), response.message(), response.headers(),
+                    responseBody);
+        } catch (IOException e) {
+            throw Failures.io(where, e, written.started());
+        }
+    }
+
+    /** An HTTP answer, read completely. */
+    private static final class Answer {
+        final int code;
+        final String reasonPhrase;
+        final Headers headers;
+        final byte[] body;
+
+        Answer(int code, String reasonPhrase, Headers headers, byte[] body) {
+            this.code = code;
+            this.reasonPhrase = reasonPhrase;
+            this.headers = headers;
+            this.body = body;
+        }
+    }
+}

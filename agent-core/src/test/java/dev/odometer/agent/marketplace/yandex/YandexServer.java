@@ -1,0 +1,74 @@
+package dev.odometer.agent.marketplace.yandex;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.odometer.agent.record.UsageRecord;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/** Test helpers around a MockWebServer playing the Yandex metering API. */
+final class YandexServer {
+    static final Instant NOW = Instant.parse("2024-09-16T19:01:10.591128Z");
+
+    private YandexServer() {
+    }
+
+    static URI endpoint(MockWebServer server) {
+        return server.url("/").uri();
+    }
+
+    static MockResponse json(int code, String body) {
+        return new MockResponse.Builder().code(code)
+                .setHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    static MockResponse json(String body) {
+        return json(200, body);
+    }
+
+    static RecordedRequest take(MockWebServer server) throws InterruptedException {
+        RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+        if (request == null) {
+            throw new AssertionError("no request reached the server");
+        }
+        return request;
+    }
+
+    static Map<String, Object> body(RecordedRequest request) throws IOException {
+        return JSON.std.mapFrom(request.getBody().utf8());
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> usageRecords(RecordedRequest request) throws IOException {
+        return (List<Map<String, Object>>) body(request).get("usageRecords");
+    }
+
+    static List<String> uuids(RecordedRequest request) throws IOException {
+        List<String> uuids = new ArrayList<>();
+        for (Map<String, Object> record : usageRecords(request)) {
+            uuids.add((String) record.get("uuid"));
+        }
+        return uuids;
+    }
+
+    static UsageRecord record(String alias, String skuId, long quantity) {
+        return new UsageRecord(UUID.randomUUID(), alias, skuId, quantity, NOW.minusSeconds(60));
+    }
+
+    static String acceptedAll(List<UsageRecord> batch) {
+        StringBuilder out = new StringBuilder("{\"accepted\":[");
+        for (int i = 0; i < batch.size(); i++) {
+            out.append(i == 0 ? "" : ",").append("{\"uuid\":\"").append(batch.get(i).uuid())
+                    .append("\"}");
+        }
+        return out.append("],\"rejected\":[]}").toString();
+    }
+}
