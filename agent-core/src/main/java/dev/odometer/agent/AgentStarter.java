@@ -4,21 +4,28 @@ import dev.odometer.agent.accumulate.Accumulator;
 import dev.odometer.agent.bootstrap.Counters;
 import dev.odometer.agent.config.ConfigException;
 import dev.odometer.agent.config.ConfigLoader;
+import dev.odometer.agent.config.Marketplace;
 import dev.odometer.agent.config.OdometerConfig;
+import dev.odometer.agent.delivery.DeliveryStage;
 import dev.odometer.agent.instrument.Instrumenter;
 import dev.odometer.agent.log.AgentLog;
+import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.MarketplaceClients;
 import dev.odometer.agent.record.LoggingRecordSink;
 import dev.odometer.agent.record.RecordSink;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /** Starts the agent's stages in order; any failure leaves the host running, unmetered. */
 final class AgentStarter {
     private static final AgentLog LOG = AgentLog.forClass(AgentStarter.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     private AgentStarter() {
     }
@@ -53,18 +60,33 @@ final class AgentStarter {
                     + "fixed.");
             return;
         }
+        Supplier<MarketplaceClient> client = null;
+        if (config.marketplace() != Marketplace.LOG) {
+            try {
+                client = MarketplaceClients.prepare(config);
+            } catch (ConfigException invalid) {
+                LOG.error(invalid.getMessage() + " The application runs unmetered until this is "
+                        + "fixed.");
+                return;
+            }
+        }
         // the bootstrap classes must be in place before anything loads Counters
         Instrumenter.install(instrumentation, config, attached);
 
-        RecordSink sink = new LoggingRecordSink();
+        RecordSink sink = client == null ? new LoggingRecordSink()
+                : DeliveryStage.start(config, client);
         Accumulator accumulator = new Accumulator(new ArrayList<>(config.skus().values()),
                 Counters::total, sink, Clock.systemUTC());
         accumulator.start(config.flushInterval());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             AgentLog.shutdownStarted();
-            accumulator.close();
-            accumulator.seal();
-            sink.flush(java.time.Duration.ofSeconds(10));
+            try {
+                accumulator.close();
+                accumulator.seal();
+            } catch (RuntimeException e) {
+                LOG.error("could not seal the last window at shutdown: " + e);
+            }
+            sink.flush(SHUTDOWN_TIMEOUT);
         }, "odometer-shutdown"));
         LOG.info("started" + (attached ? " (attached)" : "") + ": metering "
                 + config.skus().size() + " SKU(s) " + config.skus().keySet() + " for "

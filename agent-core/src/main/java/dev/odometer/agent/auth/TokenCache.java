@@ -1,5 +1,6 @@
 package dev.odometer.agent.auth;
 
+import dev.odometer.agent.log.AgentLog;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Fetches run on the calling thread: the agent starts no thread of its own for tokens.
  */
 final class TokenCache {
+    private static final AgentLog LOG = AgentLog.forClass(TokenCache.class);
     static final Duration MAX_AGE = Duration.ofHours(1);
     static final Duration MAX_REFRESH_AHEAD = Duration.ofMinutes(5);
     static final Duration MAX_EXPIRY_SKEW = Duration.ofSeconds(30);
@@ -98,7 +100,7 @@ final class TokenCache {
         } catch (AuthException | RuntimeException e) {
             long now = ticker.read();
             long leftSeconds = Math.max(0, (current.expireAtNanos - now) / 1_000_000_000L);
-            AgentLog.warn("Could not refresh the token (" + fetcher.describe()
+            LOG.warn("Could not refresh the token (" + fetcher.describe()
                     + "), still using the current one for up to " + leftSeconds + " s: "
                     + e.getMessage());
             next = current.retryRefreshAt(now + RETRY_FAILED_REFRESH.toNanos());

@@ -1,0 +1,368 @@
+package dev.odometer.agent.delivery;
+
+import dev.odometer.agent.delivery.backoff.Backoff;
+import dev.odometer.agent.log.AgentLog;
+import dev.odometer.agent.marketplace.DeliveryException;
+import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.RecordOutcome;
+import dev.odometer.agent.marketplace.SendResult;
+import dev.odometer.agent.record.RecordSink;
+import dev.odometer.agent.record.UsageRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Delivers sealed records to the marketplace on a thread of its own, never the host's: takes
+ * the oldest pending records in batches the API accepts, sends them, and applies each record's
+ * answer. Failed sends are retried with backoff and the same uuids; nothing is dropped because
+ * of an outage, a 403 or a bad SKU id.
+ *
+ * <p>Outcomes: ACCEPTED and DUPLICATE are delivered; INVALID_SKU_ID and INVALID_PRODUCT_ID park
+ * the record and name the config key to fix; EXPIRED, INVALID_TIMESTAMP, INVALID_QUANTITY and
+ * INVALID_ID park it and say why; an unknown reason or a record the answer left out stays
+ * pending and is resent.
+ *
+ * <p>Age: a record that no attempt can have reached the marketplace with is sealed again under
+ * a new uuid and the current time before the API would call it expired; a record in doubt (an
+ * attempt got no answer) keeps its uuid until it is delivered or too old.
+ */
+public final class DeliveryLoop implements RecordSink, AutoCloseable {
+    /** Yandex refuses usage older than an hour; records are renewed well before. */
+    static final Duration RENEW_AFTER = Duration.ofMinutes(50);
+    static final Duration EXPIRES_AFTER = Duration.ofMinutes(60);
+    private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
+    private static final AgentLog LOG = AgentLog.forClass(DeliveryLoop.class);
+
+    private final Supplier<MarketplaceClient> clientSupplier;
+    private volatile MarketplaceClient client;
+    private final PendingStore store;
+    private final DeliveryStats stats;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final ConfigHints hints;
+    private final Runnable beforeFirstSend;
+    private final Object signal = new Object();
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private boolean signalled;
+    private volatile boolean running;
+    private Thread worker;
+    private int failuresInARow;
+    private DeliveryException.Kind failingWith;
+    private Instant nextSummary;
+    private String lastSummary = "";
+
+    /**
+     * @param client          builds the client that sends batches, on first use
+     * @param store           holds what is not delivered yet
+     * @param stats           counts what happened
+     * @param backoff         spaces retries
+     * @param clock           the local clock: record age, summaries
+     * @param hints           names config keys in messages
+     * @param beforeFirstSend run once on the delivery thread before anything is sent (the
+     *                        start-up validation), so it never delays the host
+     */
+    public DeliveryLoop(Supplier<MarketplaceClient> client, PendingStore store, DeliveryStats stats,
+                        Backoff backoff, Clock clock, ConfigHints hints, Runnable beforeFirstSend) {
+        this.clientSupplier = client;
+        this.store = store;
+        this.stats = stats;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.hints = hints;
+        this.beforeFirstSend = beforeFirstSend;
+        this.nextSummary = clock.instant().plus(SUMMARY_EVERY);
+    }
+
+    @Override
+    public void accept(List<UsageRecord> records) {
+        store.add(records);
+        stats.sealed(records);
+        wakeUp();
+    }
+
+    /** Starts the delivery thread. */
+    public synchronized void start() {
+        if (worker != null) {
+            throw new IllegalStateException("already started");
+        }
+        running = true;
+        worker = new Thread(this::run, "odometer-delivery");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void run() {
+        try {
+            client();
+            beforeFirstSend.run();
+        } catch (Throwable e) {
+            LOG.error("start-up validation failed unexpectedly", e);
+        }
+        while (running) {
+            Duration wait;
+            try {
+                wait = deliverOnce();
+                logSummaryIfDue();
+            } catch (Throwable e) {
+                LOG.error("delivery failed unexpectedly; retrying", e);
+                wait = Duration.ofSeconds(5);
+            }
+            await(wait);
+        }
+    }
+
+    /**
+     * Sends one batch, if any is due.
+     *
+     * @return how long to wait before the next batch: zero to go on at once, null to wait for
+     *     new records
+     */
+    Duration deliverOnce() {
+        renewAgingRecords();
+        List<UsageRecord> batch = store.nextBatch(client().maxBatchSize());
+        if (batch.isEmpty()) {
+            return null;
+        }
+        SendResult result;
+        try {
+            result = client().send(batch);
+        } catch (DeliveryException failure) {
+            store.attemptFailed(batch, failure.possiblyReceived());
+            Duration delay = backoff.nextDelay(failure);
+            onFailure(failure, batch, delay);
+            return delay;
+        }
+        stats.answered(clock.instant());
+        boolean progress = apply(batch, result);
+        onRecovery();
+        if (!progress) {
+            // the answer settled nothing (unknown reasons, records left out): do not spin
+            return backoff.nextDelay(java.util.Optional.empty());
+        }
+        backoff.reset();
+        return Duration.ZERO;
+    }
+
+    private boolean apply(List<UsageRecord> batch, SendResult result) {
+        boolean progress = false;
+        for (UsageRecord record : batch) {
+            RecordOutcome outcome = result.outcome(record.uuid());
+            if (outcome.isDelivered()) {
+                store.delivered(record, outcome);
+                stats.delivered(record, outcome);
+                progress = true;
+            } else if (outcome.isRetryable()) {
+                reportOnce(outcome.name() + "/" + record.skuAlias(), "record " + record.uuid()
+                        + " for SKU '" + record.skuAlias() + "' came back " + outcome.name()
+                        + result.reason(record.uuid()).map(r -> " (" + r + ")").orElse("")
+                        + ": " + outcome.explanation(), false);
+            } else {
+                store.parked(record, outcome);
+                stats.rejected(outcome);
+                progress = true;
+                String fix = outcome.isConfigurationError()
+                        ? hints.fixFor(outcome, record) : outcome.explanation();
+                reportOnce(outcome.name() + "/" + record.skuAlias(), "SKU '" + record.skuAlias()
+                        + "' (sku_id '" + record.skuId() + "') was rejected as " + outcome.name()
+                        + ": " + fix + ". Its records are parked, not dropped.", true);
+            }
+        }
+        return progress;
+    }
+
+    private void renewAgingRecords() {
+        Instant now = clock.instant();
+        Instant renewBefore = now.minus(RENEW_AFTER);
+        Instant expiredBefore = now.minus(EXPIRES_AFTER);
+        for (UsageRecord record : store.nextBatch(Integer.MAX_VALUE)) {
+            if (!record.timestamp().isBefore(renewBefore)) {
+                continue;
+            }
+            if (!store.possiblyReceived(record)) {
+                store.replace(record, UsageRecord.seal(record.skuAlias(), record.skuId(),
+                        record.quantity(), now));
+            } else if (record.timestamp().isBefore(expiredBefore)) {
+                store.abandon(record, "in doubt at expiry");
+                LOG.warn("record " + record.uuid() + " (SKU '" + record.skuAlias() + "', "
+                        + record.quantity() + " units) may or may not have reached the "
+                        + "marketplace and is now too old to resend: not billed again, so no "
+                        + "customer pays twice");
+            }
+        }
+    }
+
+    private void onFailure(DeliveryException failure, List<UsageRecord> batch, Duration delay) {
+        failuresInARow++;
+        stats.failed(failure.getMessage());
+        if (failure.kind() == failingWith) {
+            LOG.debug("delivery failed again (" + failuresInARow + " in a row): "
+                    + failure.getMessage());
+            return;
+        }
+        failingWith = failure.kind();
+        String kept = "; " + store.pendingRecords() + " records (" + store.pendingUnits()
+                + " units) are kept and retried in " + seconds(delay)
+                + (failure.kind() == DeliveryException.Kind.FORBIDDEN ? " and then at a slow pace"
+                : " with backoff");
+        switch (failure.kind()) {
+            case FORBIDDEN:
+                LOG.error("the marketplace answered 403 Forbidden to " + client().describe()
+                        + ": the service account lacks the role marketplace.meteringAgent, or "
+                        + "the billing account is in a state that allows no consumption" + kept);
+                break;
+            case UNAUTHORIZED:
+            case AUTH_FAILED:
+                LOG.error("cannot authenticate to the marketplace: " + failure.getMessage() + kept);
+                break;
+            case REJECTED_REQUEST:
+                LOG.error("the marketplace rejected the request as malformed (a bug in Odometer, "
+                        + "please report it): " + failure.getMessage() + kept);
+                break;
+            default:
+                LOG.warn("delivery failed: " + failure.getMessage() + kept);
+        }
+    }
+
+    private void onRecovery() {
+        if (failingWith != null) {
+            LOG.info("delivery recovered after " + failuresInARow + " failed attempt(s); "
+                    + store.pendingRecords() + " records waiting");
+        }
+        failingWith = null;
+        failuresInARow = 0;
+    }
+
+    private void reportOnce(String key, String message, boolean error) {
+        if (reported.add(key)) {
+            if (error) {
+                LOG.error(message);
+            } else {
+                LOG.warn(message);
+            }
+        }
+    }
+
+    private void logSummaryIfDue() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextSummary)) {
+            return;
+        }
+        nextSummary = now.plus(SUMMARY_EVERY);
+        String summary = stats.summary();
+        if (!summary.equals(lastSummary)) {
+            lastSummary = summary;
+            LOG.info("delivery: " + summary);
+        }
+    }
+
+    private static String seconds(Duration delay) {
+        return delay.toMillis() < 1000 ? delay.toMillis() + " ms" : delay.getSeconds() + " s";
+    }
+
+    private void wakeUp() {
+        synchronized (signal) {
+            signalled = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void await(Duration wait) {
+        if (wait != null && wait.isZero()) {
+            return;
+        }
+        long deadline = wait == null ? Long.MAX_VALUE
+                : System.nanoTime() + Math.max(1, wait.toNanos());
+        synchronized (signal) {
+            // new records do not cut a backoff short: the marketplace asked us to wait
+            while (running && (wait != null || !signalled)) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                try {
+                    signal.wait(wait == null ? 60_000 : Math.max(1, remaining / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (wait == null && signalled) {
+                    break;
+                }
+            }
+            signalled = false;
+        }
+    }
+
+    /**
+     * Delivers what it can within {@code timeout} on the calling thread (the shutdown hook),
+     * after stopping the delivery thread. What is left stays pending.
+     */
+    @Override
+    public void flush(Duration timeout) {
+        close();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Duration wait = deliverOnce();
+            if (wait == null) {
+                break;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= wait.toNanos()) {
+                break;
+            }
+            if (!wait.isZero()) {
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        int left = store.pendingRecords();
+        LOG.info("shutdown: " + stats.summary() + (left == 0 ? "" : "; " + left
+                + " records (" + store.pendingUnits() + " units) were not delivered in time"));
+    }
+
+    /** Stops the delivery thread; pending records stay in the store. */
+    @Override
+    public void close() {
+        Thread current;
+        synchronized (this) {
+            running = false;
+            current = worker;
+        }
+        wakeUp();
+        if (current != null && current != Thread.currentThread()) {
+            try {
+                current.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The client, built on first use (on the delivery thread, or the shutdown hook). */
+    public MarketplaceClient client() {
+        MarketplaceClient current = client;
+        if (current == null) {
+            synchronized (this) {
+                current = client;
+                if (current == null) {
+                    current = clientSupplier.get();
+                    client = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    DeliveryStats stats() {
+        return stats;
+    }
+}

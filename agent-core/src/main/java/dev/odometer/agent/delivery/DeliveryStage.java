@@ -1,0 +1,80 @@
+package dev.odometer.agent.delivery;
+
+import dev.odometer.agent.config.Marketplace;
+import dev.odometer.agent.config.OdometerConfig;
+import dev.odometer.agent.config.SkuConfig;
+import dev.odometer.agent.delivery.backoff.Backoff;
+import dev.odometer.agent.log.AgentLog;
+import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.SkuValidation;
+import dev.odometer.agent.marketplace.ValidationReport;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/** Assembles and starts the delivery stage for a config. */
+public final class DeliveryStage {
+    /** The JMX name of the delivery statistics. */
+    public static final String MBEAN_NAME = "dev.odometer:type=Delivery";
+    /** Records kept in memory while the marketplace cannot be reached. */
+    static final int MAX_PENDING_RECORDS = 100_000;
+    private static final AgentLog LOG = AgentLog.forClass(DeliveryStage.class);
+
+    private DeliveryStage() {
+    }
+
+    /** Starts the delivery thread; the returned loop is the accumulator's sink. */
+    public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client) {
+        PendingStore store = new InMemoryPendingStore(MAX_PENDING_RECORDS);
+        DeliveryStats stats = new DeliveryStats(store);
+        boolean saas = config.marketplace() == Marketplace.YANDEX_SAAS;
+        ConfigHints hints = new ConfigHints(String.valueOf(config.source().getFileName()),
+                saas ? "product_instance_id" : "product_id",
+                saas ? config.productInstanceId() : config.productId());
+        DeliveryLoop[] self = new DeliveryLoop[1];
+        DeliveryLoop loop = new DeliveryLoop(client, store, stats, Backoff.builder().build(),
+                Clock.systemUTC(), hints, () -> {
+                    register(stats);
+                    if (config.validateOnStart()) {
+                        validate(self[0].client(), config);
+                    }
+                });
+        self[0] = loop;
+        loop.start();
+        return loop;
+    }
+
+    /** Checks the credentials and every SKU with one validate-only request, and logs it. */
+    static void validate(MarketplaceClient client, OdometerConfig config) {
+        Map<String, String> skuIds = new LinkedHashMap<>();
+        for (SkuConfig sku : config.skus().values()) {
+            skuIds.put(sku.alias(), sku.skuId());
+        }
+        ValidationReport report = SkuValidation.check(client, skuIds);
+        if (report.isOk()) {
+            LOG.info("validated " + client.describe() + ": the credentials and all "
+                    + skuIds.size() + " SKUs are accepted");
+            return;
+        }
+        for (String problem : report.problems()) {
+            LOG.error("start-up validation: " + problem);
+        }
+    }
+
+    private static void register(DeliveryStatsMBean stats) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(MBEAN_NAME);
+            if (!server.isRegistered(name)) {
+                server.registerMBean(stats, name);
+            }
+        } catch (JMException | RuntimeException e) {
+            LOG.warn("delivery statistics are not available through JMX: " + e);
+        }
+    }
+}

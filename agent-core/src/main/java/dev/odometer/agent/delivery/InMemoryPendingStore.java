@@ -1,0 +1,120 @@
+package dev.odometer.agent.delivery;
+
+import dev.odometer.agent.marketplace.RecordOutcome;
+import dev.odometer.agent.record.UsageRecord;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A bounded pending store in memory: what survives an outage but not a restart. The durable
+ * journal replaces it; this one keeps the delivery loop honest about the bound meanwhile.
+ */
+public final class InMemoryPendingStore implements PendingStore {
+    private final int maxRecords;
+    private final Map<UUID, UsageRecord> pending = new LinkedHashMap<>();
+    private final Set<UUID> possiblyReceived = new HashSet<>();
+    private final List<UsageRecord> parked = new ArrayList<>();
+    private long pendingUnits;
+
+    /** @param maxRecords the bound on pending plus parked records */
+    public InMemoryPendingStore(int maxRecords) {
+        this.maxRecords = maxRecords;
+    }
+
+    @Override
+    public synchronized void add(List<UsageRecord> records) {
+        if (pending.size() + parked.size() + records.size() > maxRecords) {
+            throw new StoreFullException("the pending store holds " + maxRecords + " records, its "
+                    + "bound; new usage stays counted and is sealed when there is room");
+        }
+        for (UsageRecord record : records) {
+            if (pending.put(record.uuid(), record) == null) {
+                pendingUnits += record.quantity();
+            }
+        }
+    }
+
+    @Override
+    public synchronized List<UsageRecord> nextBatch(int max) {
+        List<UsageRecord> batch = new ArrayList<>(Math.min(max, pending.size()));
+        Iterator<UsageRecord> it = pending.values().iterator();
+        while (it.hasNext() && batch.size() < max) {
+            batch.add(it.next());
+        }
+        return batch;
+    }
+
+    @Override
+    public synchronized void delivered(UsageRecord record, RecordOutcome outcome) {
+        remove(record);
+    }
+
+    @Override
+    public synchronized void parked(UsageRecord record, RecordOutcome outcome) {
+        if (remove(record)) {
+            parked.add(record);
+        }
+    }
+
+    @Override
+    public synchronized void attemptFailed(List<UsageRecord> records, boolean received) {
+        if (received) {
+            for (UsageRecord record : records) {
+                possiblyReceived.add(record.uuid());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void replace(UsageRecord old, UsageRecord fresh) {
+        if (remove(old)) {
+            pending.put(fresh.uuid(), fresh);
+            pendingUnits += fresh.quantity();
+        }
+    }
+
+    @Override
+    public synchronized boolean possiblyReceived(UsageRecord record) {
+        return possiblyReceived.contains(record.uuid());
+    }
+
+    @Override
+    public synchronized void abandon(UsageRecord record, String reason) {
+        remove(record);
+    }
+
+    private boolean remove(UsageRecord record) {
+        possiblyReceived.remove(record.uuid());
+        if (pending.remove(record.uuid()) != null) {
+            pendingUnits -= record.quantity();
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized int pendingRecords() {
+        return pending.size();
+    }
+
+    @Override
+    public synchronized long pendingUnits() {
+        return pendingUnits;
+    }
+
+    @Override
+    public synchronized int parkedRecords() {
+        return parked.size();
+    }
+
+    synchronized List<UsageRecord> parkedList() {
+        return Collections.unmodifiableList(new ArrayList<>(parked));
+    }
+}
