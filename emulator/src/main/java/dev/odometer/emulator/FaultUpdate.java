@@ -3,7 +3,6 @@ package dev.odometer.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -22,14 +21,13 @@ record FaultUpdate(FaultSettings faults, Duration clockOffset) {
         }
         FaultSettings faults = base;
         Duration clockOffset = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = update.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : update.properties()) {
             JsonNode value = field.getValue();
             faults = switch (field.getKey()) {
                 case "errorRate" -> faults.withErrorRate(number(field.getKey(), value));
-                case "errorStatus" -> faults.withErrorStatus(Math.toIntExact(integer(field.getKey(), value)));
+                case "errorStatus" -> faults.withErrorStatus(intValue(field.getKey(), value));
                 case "retryAfterSeconds" -> faults.withRetryAfterSeconds(
-                        value.isNull() ? null : Math.toIntExact(integer(field.getKey(), value)));
+                        value.isNull() ? null : intValue(field.getKey(), value));
                 case "lostResponseRate" -> faults.withLostResponseRate(number(field.getKey(), value));
                 case "latencyMs" -> faults.withLatencyMs(integer(field.getKey(), value));
                 case "outage" -> faults.withOutage(bool(field.getKey(), value));
@@ -72,6 +70,14 @@ record FaultUpdate(FaultSettings faults, Duration clockOffset) {
             throw new IllegalArgumentException(name + " must be an integer");
         }
         return value.longValue();
+    }
+
+    private static int intValue(String name, JsonNode value) {
+        long number = integer(name, value);
+        if (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " is out of range");
+        }
+        return (int) number;
     }
 
     private static boolean bool(String name, JsonNode value) {
