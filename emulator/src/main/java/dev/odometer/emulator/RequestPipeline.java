@@ -41,7 +41,7 @@ final class RequestPipeline implements HttpHandler {
         try {
             handled = handle(exchange, method, path, rawQuery);
         } catch (ApiError e) {
-            handled = new Handled(e.response(), false);
+            handled = new Handled(e.response().withNote("why=\"" + oneLine(e.getMessage()) + "\""), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handled = new Handled(ApiFamily.SUPPORT.error(503, "the emulator is stopping"), false);
@@ -105,6 +105,11 @@ final class RequestPipeline implements HttpHandler {
         throw pathKnown
                 ? ApiError.of(ApiFamily.SUPPORT, 405, method + " is not supported on " + path)
                 : ApiError.of(ApiFamily.SUPPORT, 404, "no endpoint " + path);
+    }
+
+    private static String oneLine(String message) {
+        String line = message == null ? "" : message.replaceAll("\\s+", " ").trim();
+        return line.length() > 160 ? line.substring(0, 157) + "..." : line;
     }
 
     private static byte[] readBody(InputStream in) throws IOException {
