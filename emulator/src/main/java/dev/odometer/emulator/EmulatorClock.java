@@ -3,6 +3,7 @@ package dev.odometer.emulator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,9 +21,12 @@ public final class EmulatorClock {
         this.system = system;
     }
 
-    /** System time plus the offset. */
+    /**
+     * System time plus the offset, to the millisecond (the times the emulator writes, such as Azure's
+     * {@code messageTime}, then have at most three fractional digits, which every client's parser takes).
+     */
     public Instant now() {
-        return system.instant().plus(offset.get());
+        return system.instant().plus(offset.get()).truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The current offset from the system clock (zero unless a test or an admin call moved it). */
