@@ -149,34 +149,42 @@ public final class EmulatorSettings {
         return withCatalog(catalog.withAadClient(clientId, clientSecret));
     }
 
+    /** The port to listen on (0: any free one). */
     public int port() {
         return port;
     }
 
+    /** The address to bind. */
     public String bindAddress() {
         return bindAddress;
     }
 
+    /** The seed of the fault randomness. */
     public long seed() {
         return seed;
     }
 
+    /** How far in the future a usage timestamp may be. */
     public Duration futureTolerance() {
         return futureTolerance;
     }
 
+    /** Lifetime of issued IAM tokens. */
     public Duration iamTokenLifetime() {
         return iamTokenLifetime;
     }
 
+    /** Lifetime of issued AAD tokens. */
     public Duration aadTokenLifetime() {
         return aadTokenLifetime;
     }
 
+    /** Initial offset of the emulator clock from the system clock. */
     public Duration clockOffset() {
         return clockOffset;
     }
 
+    /** Faults in force at start. */
     public FaultSettings faults() {
         return faults;
     }

@@ -47,31 +47,40 @@ public record FaultSettings(
         return new FaultSettings(0, 503, null, 0, 0, false, false);
     }
 
+    // Each with... returns a copy with one value changed, so faults read as a sentence:
+    // FaultSettings.none().withErrorRate(1).withErrorStatus(429).withRetryAfterSeconds(2)
+
+    /** A copy with {@code errorRate} changed. */
     public FaultSettings withErrorRate(double rate) {
         return new FaultSettings(rate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, forbidden);
     }
 
+    /** A copy with {@code errorStatus} changed. */
     public FaultSettings withErrorStatus(int status) {
         return new FaultSettings(errorRate, status, retryAfterSeconds, lostResponseRate, latencyMs, outage, forbidden);
     }
 
-    /** {@code null} sends no {@code Retry-After} header. */
+    /** A copy with {@code retryAfterSeconds} changed; {@code null} sends no {@code Retry-After} header. */
     public FaultSettings withRetryAfterSeconds(Integer seconds) {
         return new FaultSettings(errorRate, errorStatus, seconds, lostResponseRate, latencyMs, outage, forbidden);
     }
 
+    /** A copy with {@code lostResponseRate} changed. */
     public FaultSettings withLostResponseRate(double rate) {
         return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, rate, latencyMs, outage, forbidden);
     }
 
+    /** A copy with {@code latencyMs} changed. */
     public FaultSettings withLatencyMs(long millis) {
         return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, millis, outage, forbidden);
     }
 
+    /** A copy with {@code outage} changed. */
     public FaultSettings withOutage(boolean on) {
         return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, on, forbidden);
     }
 
+    /** A copy with {@code forbidden} changed. */
     public FaultSettings withForbidden(boolean on) {
         return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, on);
     }
