@@ -1,0 +1,270 @@
+package dev.odometer.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The README's demo, end to end: starts the marketplace emulator, starts the demo service with
+ * the Odometer agent, sends it a burst of traffic, stops it the way an orchestrator would
+ * (SIGTERM), and prints per SKU what the service did against what the marketplace billed.
+ *
+ * <p>Options: {@code --seconds N} (traffic duration, default 10), {@code --no-wait} (do not keep
+ * the emulator up for the dashboard afterwards), {@code --root DIR} (the checkout).
+ * Exit code 0 when billed equals done for every SKU.
+ */
+public final class DemoRunner {
+    static final Map<String, String> SKU_IDS = new LinkedHashMap<>();
+
+    static {
+        SKU_IDS.put("email", "sku-email");
+        SKU_IDS.put("request", "sku-request");
+        SKU_IDS.put("storage", "sku-storage");
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Path root;
+    private final Path out;
+
+    DemoRunner(Path root) {
+        this.root = root;
+        this.out = root.resolve("demo-out");
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = 10;
+        boolean wait = System.console() != null;
+        Path root = Paths.get("").toAbsolutePath();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--no-wait" -> wait = false;
+                case "--root" -> root = Paths.get(args[++i]).toAbsolutePath();
+                default -> {
+                    System.err.println("usage: DemoRunner [--seconds N] [--no-wait] [--root DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        System.exit(new DemoRunner(root).run(seconds, wait));
+    }
+
+    int run(int seconds, boolean waitForDashboard) throws Exception {
+        Files.createDirectories(out);
+        Path agentJar = jar("agent-core/target/odometer-agent.jar");
+        Path emulatorJar = jar("emulator/target/odometer-emulator.jar");
+        Path appJar = jar("demo-app/target/odometer-demo-app.jar");
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+
+        int emulatorPort = freePort();
+        Process emulator = start("emulator", List.of(java, "-jar", emulatorJar.toString(),
+                "--port", String.valueOf(emulatorPort)), Map.of());
+        Process app = null;
+        try {
+            awaitLine(out.resolve("emulator.log"), "listening on", emulator);
+            URI marketplace = URI.create("http://127.0.0.1:" + emulatorPort);
+            step("marketplace emulator up at " + marketplace);
+
+            Path config = writeConfig(marketplace);
+            int appPort = freePort();
+            app = start("app", List.of(java, "-javaagent:" + agentJar + "=config=" + config,
+                    "-jar", appJar.toString(), String.valueOf(appPort)),
+                    Map.of("ODOMETER_DEMO_TOKEN", "demo-token"));
+            awaitLine(out.resolve("app.log"), "listening on", app);
+            URI service = URI.create("http://127.0.0.1:" + appPort);
+            step("demo mail service up at " + service + ", metered by the Odometer agent ("
+                    + root.relativize(config) + ")");
+
+            step("sending traffic for " + seconds + " s: emails (some with a bad address, "
+                    + "which are not billed), API calls, file uploads");
+            long requests = traffic(service, Duration.ofSeconds(seconds));
+            Map<String, Long> done = longs(get(service.resolve("/stats")));
+            step(requests + " requests sent; stopping the service with SIGTERM, as an "
+                    + "orchestrator would (the agent delivers what is left on the way out)");
+            app.destroy();
+            if (!app.waitFor(60, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+                throw new IllegalStateException("the demo service did not stop; see " + out);
+            }
+
+            JsonNode ledger = get(marketplace.resolve("/ledger"));
+            boolean exact = printTable(done, ledger.path("totalsBySku"));
+            System.out.println();
+            System.out.println("Logs: " + root.relativize(out) + "/app.log (agent lines start "
+                    + "with [odometer]), " + root.relativize(out) + "/emulator.log");
+            if (waitForDashboard) {
+                System.out.println("Dashboard: " + marketplace + "/   (press Enter to stop the "
+                        + "emulator)");
+                System.in.read();
+            } else {
+                System.out.println("Dashboard: " + marketplace + "/ while the emulator runs "
+                        + "(run the demo in a terminal to keep it up)");
+            }
+            return exact ? 0 : 1;
+        } finally {
+            if (app != null) {
+                app.destroyForcibly();
+            }
+            emulator.destroy();
+            emulator.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Path writeConfig(URI marketplace) throws IOException {
+        Path template = root.resolve("demo-app/odometer-demo.yaml");
+        String text = Files.readString(template, StandardCharsets.UTF_8)
+                .replace("http://127.0.0.1:8080", marketplace.toString())
+                .replace("journal_dir: demo-out/journal", "journal_dir: "
+                        + out.resolve("journal"));
+        Path config = out.resolve("odometer-demo.yaml");
+        Files.writeString(config, text, StandardCharsets.UTF_8);
+        return config;
+    }
+
+    private long traffic(URI service, Duration duration) throws InterruptedException {
+        AtomicLong sent = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        for (int c = 0; c < 4; c++) {
+            Random random = new Random(c);
+            clients.submit(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        oneRequest(service, random);
+                        sent.incrementAndGet();
+                    } catch (IOException e) {
+                        System.err.println("demo: request failed: " + e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            });
+        }
+        clients.shutdown();
+        clients.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS);
+        return sent.get();
+    }
+
+    private void oneRequest(URI service, Random random) throws IOException, InterruptedException {
+        int pick = random.nextInt(10);
+        HttpRequest request;
+        if (pick < 5) {
+            List<String> to = new ArrayList<>();
+            int recipients = 1 + random.nextInt(5);
+            for (int i = 0; i < recipients; i++) {
+                to.add(random.nextInt(12) == 0 ? "not-an-address" : "user" + random.nextInt(1000)
+                        + "@example.com");
+            }
+            Map<String, Object> body = Map.of("to", to, "subject", "Your invoice");
+            request = HttpRequest.newBuilder(service.resolve("/emails"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                    .build();
+        } else if (pick < 9) {
+            request = HttpRequest.newBuilder(service.resolve("/api/mailboxes/box"
+                    + random.nextInt(100))).GET().build();
+        } else {
+            byte[] file = new byte[1 + random.nextInt(64 * 1024)];
+            random.nextBytes(file);
+            request = HttpRequest.newBuilder(service.resolve("/files/f" + random.nextInt(1000)))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(file)).build();
+        }
+        http.send(request, HttpResponse.BodyHandlers.discarding());
+    }
+
+    private boolean printTable(Map<String, Long> done, JsonNode billedBySku) {
+        System.out.println();
+        System.out.println("What the service did vs what the marketplace billed:");
+        System.out.printf("  %-9s %-12s %14s %14s%n", "SKU", "sku id", "done", "billed");
+        boolean exact = true;
+        for (Map.Entry<String, String> sku : SKU_IDS.entrySet()) {
+            long did = done.getOrDefault(sku.getKey(), 0L);
+            long billed = billedBySku.path(sku.getValue()).asLong(0);
+            boolean same = did == billed;
+            exact &= same;
+            System.out.printf("  %-9s %-12s %14d %14d   %s%n", sku.getKey(), sku.getValue(), did,
+                    billed, same ? "billed == done" : "MISMATCH");
+        }
+        System.out.println(exact ? "Every unit the service did was billed exactly once."
+                : "Billing does not match: see the logs in " + out);
+        return exact;
+    }
+
+    private Process start(String name, List<String> command, Map<String, String> env)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.resolve(name + ".log").toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static void awaitLine(Path log, String marker, Process process)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(marker)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("process exited; see " + log);
+            }
+            Thread.sleep(50); // polling another process's log; nothing to wait on directly
+        }
+        throw new IllegalStateException("not ready after 60 s; see " + log);
+    }
+
+    private JsonNode get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body());
+    }
+
+    private static Map<String, Long> longs(JsonNode node) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asLong()));
+        return values;
+    }
+
+    private Path jar(String relative) {
+        Path jar = root.resolve(relative);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first with "
+                    + "mvn -DskipTests package");
+        }
+        return jar;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void step(String message) {
+        System.out.println("demo: " + message);
+    }
+}
