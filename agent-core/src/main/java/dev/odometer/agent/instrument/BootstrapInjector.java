@@ -2,23 +2,33 @@ package dev.odometer.agent.instrument;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.ProtectionDomain;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * Puts the classes that inlined advice calls ({@code dev.odometer.agent.bootstrap}) on the
- * bootstrap class path, so code in any class loader resolves them, and nothing else of the
- * agent: copies them from the agent jar into a small temporary jar (owner-only, deleted on
- * exit) and appends that. Must run before anything touches those classes.
+ * Makes the classes that inlined advice calls ({@code dev.odometer.agent.bootstrap}) visible
+ * to every class loader by defining them in the bootstrap class loader, and nothing else of
+ * the agent. Must run before anything touches those classes.
+ *
+ * <p>They are defined directly ({@code jdk.internal.misc.Unsafe#defineClass}, reachable after
+ * the instrumentation API exports that package to the agent) rather than by appending a jar to
+ * the bootstrap search path: an append makes HotSpot turn off class-data sharing for every
+ * class outside the boot loader, which slows the host's start-up and prints "Sharing is only
+ * supported for boot loader classes". If a JVM offers no such method, the agent falls back to
+ * the append (a small temporary jar, owner-only, deleted on exit).
  */
 public final class BootstrapInjector {
     static final String PACKAGE_PATH = "dev/odometer/agent/bootstrap/";
@@ -47,21 +57,63 @@ public final class BootstrapInjector {
         } catch (URISyntaxException | RuntimeException e) {
             throw new IOException("cannot locate the agent jar: " + e);
         }
-        Path jar = Files.createTempFile("odometer-bootstrap-", ".jar");
-        jar.toFile().deleteOnExit();
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            if (Files.isDirectory(location)) {
-                copyFromDirectory(location, out);
-            } else {
-                copyFromJar(location, out);
-            }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        if (Files.isDirectory(location)) {
+            readFromDirectory(location, classes);
+        } else {
+            readFromJar(location, classes);
         }
-        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+        if (!defineInBootLoader(instrumentation, classes)) {
+            appendToBootSearchPath(instrumentation, classes);
+        }
         injected = true;
         if (!isOnBootstrapPath()) {
             throw new IllegalStateException("the agent's bootstrap classes were loaded by "
                     + "another class loader before the agent started");
         }
+    }
+
+    /** @return false when this JVM offers no way to define classes in the boot loader */
+    private static boolean defineInBootLoader(Instrumentation instrumentation,
+                                              Map<String, byte[]> classes) {
+        Method define;
+        Object unsafe;
+        try {
+            Module javaBase = Object.class.getModule();
+            instrumentation.redefineModule(javaBase, Set.of(),
+                    Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())),
+                    Map.of(), Set.of(), Map.of());
+            Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+            unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+            define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class,
+                    int.class, ClassLoader.class, ProtectionDomain.class);
+        } catch (ReflectiveOperationException | RuntimeException unavailable) {
+            return false;
+        }
+        for (Map.Entry<String, byte[]> type : classes.entrySet()) {
+            byte[] bytes = type.getValue();
+            try {
+                define.invoke(unsafe, type.getKey(), bytes, 0, bytes.length, null, null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalStateException("could not define " + type.getKey()
+                        + " in the boot class loader", e);
+            }
+        }
+        return true;
+    }
+
+    private static void appendToBootSearchPath(Instrumentation instrumentation,
+                                               Map<String, byte[]> classes) throws IOException {
+        Path jar = Files.createTempFile("odometer-bootstrap-", ".jar");
+        jar.toFile().deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> type : classes.entrySet()) {
+                out.putNextEntry(new JarEntry(type.getKey().replace('.', '/') + ".class"));
+                out.write(type.getValue());
+                out.closeEntry();
+            }
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
     }
 
     private static boolean isOnBootstrapPath() {
@@ -72,36 +124,34 @@ public final class BootstrapInjector {
         }
     }
 
-    private static void copyFromJar(Path agentJar, JarOutputStream out) throws IOException {
+    private static void readFromJar(Path agentJar, Map<String, byte[]> classes)
+            throws IOException {
         try (JarFile jar = new JarFile(agentJar.toFile())) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 if (entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class")) {
                     try (InputStream in = jar.getInputStream(entry)) {
-                        write(out, entry.getName(), in);
+                        classes.put(className(entry.getName()), in.readAllBytes());
                     }
                 }
             }
         }
     }
 
-    private static void copyFromDirectory(Path classes, JarOutputStream out) throws IOException {
-        Path dir = classes.resolve(PACKAGE_PATH);
-        try (Stream<Path> files = Files.list(dir)) {
+    private static void readFromDirectory(Path classesDir, Map<String, byte[]> classes)
+            throws IOException {
+        try (Stream<Path> files = Files.list(classesDir.resolve(PACKAGE_PATH))) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (file.getFileName().toString().endsWith(".class")) {
-                    try (InputStream in = Files.newInputStream(file)) {
-                        write(out, PACKAGE_PATH + file.getFileName(), in);
-                    }
+                String name = file.getFileName().toString();
+                if (name.endsWith(".class")) {
+                    classes.put(className(PACKAGE_PATH + name), Files.readAllBytes(file));
                 }
             }
         }
     }
 
-    private static void write(JarOutputStream out, String name, InputStream in) throws IOException {
-        out.putNextEntry(new JarEntry(name));
-        in.transferTo((OutputStream) out);
-        out.closeEntry();
+    private static String className(String entryName) {
+        return entryName.substring(0, entryName.length() - ".class".length()).replace('/', '.');
     }
 }
