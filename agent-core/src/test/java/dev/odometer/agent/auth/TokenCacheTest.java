@@ -1,5 +1,6 @@
 package dev.odometer.agent.auth;
 
+import dev.odometer.agent.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.odometer.agent.auth;
+package dev.odometer.agent.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,12 +11,12 @@ import java.util.logging.Logger;
  * Captures what System.Logger writes (through java.util.logging, its default backend) under a
  * logger name prefix; close to stop.
  */
-final class LogCapture extends Handler implements AutoCloseable {
-    final List<String> lines = new CopyOnWriteArrayList<>();
+public final class LogCapture extends Handler implements AutoCloseable {
+    public final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger logger;
     private final boolean parentHandlers;
 
-    LogCapture(String name) {
+    public LogCapture(String name) {
         logger = Logger.getLogger(name);
         setLevel(Level.ALL);
         logger.addHandler(this);
