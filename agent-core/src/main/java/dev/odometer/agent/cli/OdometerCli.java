@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "odometer-agent.jar", mixinStandardHelpOptions = true,
         versionProvider = OdometerCli.Version.class,
         description = "Odometer: usage metering for cloud marketplaces.",
-        subcommands = {AttachCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AttachCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
 public final class OdometerCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -19,9 +19,14 @@ public final class OdometerCli implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code (for tests). */
+    /** Runs a command line and returns its exit code. */
     static int run(String... args) {
         return new CommandLine(new OdometerCli()).execute(args);
+    }
+
+    /** Runs a command line writing to the given streams (for tests). */
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return new CommandLine(new OdometerCli()).setOut(out).setErr(err).execute(args);
     }
 
     @Override

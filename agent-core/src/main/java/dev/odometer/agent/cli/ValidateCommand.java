@@ -1,0 +1,74 @@
+package dev.odometer.agent.cli;
+
+import dev.odometer.agent.config.ConfigException;
+import dev.odometer.agent.config.ConfigLoader;
+import dev.odometer.agent.config.Marketplace;
+import dev.odometer.agent.config.OdometerConfig;
+import dev.odometer.agent.config.SkuConfig;
+import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.MarketplaceClients;
+import dev.odometer.agent.marketplace.SkuValidation;
+import dev.odometer.agent.marketplace.ValidationReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Checks a config against the marketplace before it goes live: the file itself, the
+ * credentials, the product and every SKU id, with one validate-only request that writes no
+ * usage. Exit code 0 when all is well, 1 when the marketplace refuses something, 2 when the
+ * config file itself is wrong.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check the config, the credentials and every SKU id against the "
+                + "marketplace (a validate-only request: no usage is written).")
+final class ValidateCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "the Odometer config file")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        OdometerConfig parsed;
+        MarketplaceClient client;
+        try {
+            parsed = ConfigLoader.load(config);
+            if (parsed.marketplace() == Marketplace.LOG) {
+                out.println("odometer: " + config + " is valid; marketplace log sends nothing, "
+                        + "so there is no marketplace to check against");
+                return 0;
+            }
+            client = MarketplaceClients.prepare(parsed).get();
+        } catch (ConfigException invalid) {
+            err.println("odometer: " + invalid.getMessage());
+            return 2;
+        }
+        Map<String, String> skuIds = new LinkedHashMap<>();
+        for (SkuConfig sku : parsed.skus().values()) {
+            skuIds.put(sku.alias(), sku.skuId());
+        }
+        ValidationReport report = SkuValidation.check(client, skuIds);
+        out.println("odometer: checked " + client.describe());
+        for (String line : report.lines()) {
+            out.println("  " + line);
+        }
+        if (report.isOk()) {
+            out.println("odometer: OK: the credentials, the product and all " + skuIds.size()
+                    + " SKUs are accepted");
+            return 0;
+        }
+        err.println("odometer: " + report.problems().size() + " problem(s) above: fix them and "
+                + "run validate again");
+        return 1;
+    }
+}
