@@ -68,6 +68,11 @@ final class Failures {
         } else if (code == 429) {
             kind = Kind.RETRYABLE;
             advice = "too many requests";
+        } else if (code == 503) {
+            // the server says it did not handle the request: nothing was stored, so a record
+            // that only ever met 503s may be sealed again under a new uuid before it expires
+            kind = Kind.RETRYABLE;
+            advice = "the marketplace is unavailable";
         } else if (code == 408 || code >= 500) {
             kind = Kind.RETRYABLE;
             possiblyReceived = true;

@@ -143,7 +143,7 @@ class YandexMeteringClientFailureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {500, 502, 503, 504})
+    @ValueSource(ints = {500, 502, 504})
     void serverErrorsAreRetryableAndPossiblyReceived(int code) {
         server.enqueue(new MockResponse.Builder().code(code).setHeader("Retry-After", "5")
                 .build());
@@ -153,6 +153,18 @@ class YandexMeteringClientFailureTest {
         assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
         assertThat(e.possiblyReceived()).isTrue();
         assertThat(e.httpStatus()).hasValue(code);
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void unavailableIsRetryableAndProvesNothingWasStored() {
+        server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "5")
+                .build());
+
+        DeliveryException e = sendFails();
+
+        assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
+        assertThat(e.possiblyReceived()).isFalse();
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(5));
     }
 
