@@ -7,7 +7,10 @@ import dev.odometer.agent.config.ConfigLoader;
 import dev.odometer.agent.config.Marketplace;
 import dev.odometer.agent.config.OdometerConfig;
 import dev.odometer.agent.delivery.DeliveryStage;
+import dev.odometer.agent.config.SkuConfig;
 import dev.odometer.agent.instrument.Instrumenter;
+import dev.odometer.agent.journal.Journal;
+import dev.odometer.agent.journal.JournalException;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.MarketplaceClients;
@@ -16,8 +19,9 @@ import dev.odometer.agent.record.RecordSink;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -25,7 +29,6 @@ import java.util.function.Supplier;
 final class AgentStarter {
     private static final AgentLog LOG = AgentLog.forClass(AgentStarter.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     private AgentStarter() {
     }
@@ -70,13 +73,29 @@ final class AgentStarter {
                 return;
             }
         }
+        Clock clock = AgentClock.create();
+        Journal journal = null;
+        if (client != null) {
+            try {
+                journal = Journal.open(config.journalDir(), config.journalMaxBytes(), clock);
+            } catch (JournalException unusable) {
+                LOG.error(unusable.getMessage());
+                return;
+            }
+        }
         // the bootstrap classes must be in place before anything loads Counters
         Instrumenter.install(instrumentation, config, attached);
 
-        RecordSink sink = client == null ? new LoggingRecordSink()
-                : DeliveryStage.start(config, client);
+        RecordSink sink;
+        if (journal == null) {
+            sink = new LoggingRecordSink();
+        } else {
+            reportJournal(journal, config);
+            sink = DeliveryStage.start(config, client, journal, clock);
+        }
+        Journal openJournal = journal;
         Accumulator accumulator = new Accumulator(new ArrayList<>(config.skus().values()),
-                Counters::total, sink, Clock.systemUTC());
+                Counters::total, sink, clock);
         accumulator.start(config.flushInterval());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             AgentLog.shutdownStarted();
@@ -86,11 +105,33 @@ final class AgentStarter {
             } catch (RuntimeException e) {
                 LOG.error("could not seal the last window at shutdown: " + e);
             }
-            sink.flush(SHUTDOWN_TIMEOUT);
+            sink.flush(config.shutdownTimeout());
+            if (openJournal != null) {
+                openJournal.close();
+            }
         }, "odometer-shutdown"));
         LOG.info("started" + (attached ? " (attached)" : "") + ": metering "
                 + config.skus().size() + " SKU(s) " + config.skus().keySet() + " for "
                 + config.marketplace().configName() + ", sealing every "
                 + config.flushInterval().toMillis() + " ms; config " + config.source());
+    }
+
+    private static void reportJournal(Journal journal, OdometerConfig config) {
+        Map<String, String> skuIds = new LinkedHashMap<>();
+        for (SkuConfig sku : config.skus().values()) {
+            skuIds.put(sku.alias(), sku.skuId());
+        }
+        int reopened = journal.reopenParkedForConfigErrors(skuIds);
+        if (journal.pendingRecords() > 0 || reopened > 0) {
+            LOG.info("journal " + journal.directory() + ": " + journal.pendingRecords()
+                    + " records (" + journal.pendingUnits() + " units) from earlier runs are "
+                    + "delivered again under their own uuids"
+                    + (reopened == 0 ? "" : "; " + reopened + " records parked for a "
+                    + "configuration error are tried again with the current config"));
+        }
+        if (journal.parkedRecords() > 0) {
+            LOG.warn("journal " + journal.directory() + ": " + journal.parkedRecords()
+                    + " records are parked after a permanent rejection; see the status command");
+        }
     }
 }

@@ -7,37 +7,44 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Four threads call two metered methods for a while (several flush windows), then the app
- * prints what it did and exits normally when told to on standard input.
+ * Four threads call two metered methods until a line "stop" arrives on standard input; then
+ * the app prints what it did and exits normally at the next line.
  */
 public final class BurstApp {
     public static void main(String[] args) throws Exception {
-        long millis = Long.parseLong(args[0]);
         Api api = new Api();
         AtomicLong emails = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
-        long end = System.nanoTime() + millis * 1_000_000L;
         for (int t = 0; t < 4; t++) {
             int recipients = t + 1;
             Thread thread = new Thread(() -> {
-                while (System.nanoTime() < end) {
+                while (!stop.get()) {
                     api.handle();
                     api.send(recipients);
                     emails.addAndGet(recipients);
+                    Thread.onSpinWait();
                 }
             });
             threads.add(thread);
             thread.start();
         }
+        System.out.println("RUNNING");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+                StandardCharsets.UTF_8));
+        in.readLine();
+        stop.set(true);
         for (Thread thread : threads) {
             thread.join();
         }
         System.out.println("DONE requests=" + api.requests.get() + " emails=" + emails.get());
         System.out.flush();
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        in.readLine();
     }
 
     public static final class Api {

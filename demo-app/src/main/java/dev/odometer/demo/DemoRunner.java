@@ -72,6 +72,8 @@ public final class DemoRunner {
 
     int run(int seconds, boolean waitForDashboard) throws Exception {
         Files.createDirectories(out);
+        // a fresh journal: this run's table compares this run's work with this run's billing
+        deleteRecursively(out.resolve("journal"));
         Path agentJar = jar("agent-core/target/odometer-agent.jar");
         Path emulatorJar = jar("emulator/target/odometer-emulator.jar");
         Path appJar = jar("demo-app/target/odometer-demo-app.jar");
@@ -256,6 +258,17 @@ public final class DemoRunner {
                     + "mvn -DskipTests package");
         }
         return jar;
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static int freePort() throws IOException {

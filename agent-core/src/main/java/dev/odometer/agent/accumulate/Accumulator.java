@@ -1,6 +1,7 @@
 package dev.odometer.agent.accumulate;
 
 import dev.odometer.agent.config.SkuConfig;
+import dev.odometer.agent.delivery.PendingStore;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.record.RecordSink;
 import dev.odometer.agent.record.UsageRecord;
@@ -30,6 +31,7 @@ public final class Accumulator implements AutoCloseable {
     private final Clock clock;
     private final long[] sealedTotals;
     private ScheduledExecutorService scheduler;
+    private boolean refusalReported;
 
     /**
      * @param skus  the configured SKUs; the i-th uses counter slot i
@@ -91,6 +93,13 @@ public final class Accumulator implements AutoCloseable {
     private void sealSafely() {
         try {
             seal();
+            refusalReported = false;
+        } catch (PendingStore.StoreFullException refused) {
+            // expected while the journal is full or the disk is: the units wait in the counters
+            if (!refusalReported) {
+                refusalReported = true;
+                LOG.error(refused.getMessage());
+            }
         } catch (Throwable e) {
             // a failing seal must not cancel the schedule; the counts stay in the slots
             LOG.error("sealing usage failed; it is retried at the next interval", e);

@@ -34,12 +34,16 @@ public final class ConfigLoader {
     static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
     /** Yandex rejects usage older than an hour, so a window may never be that long. */
     static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(30);
+    static final long DEFAULT_JOURNAL_MAX_BYTES = 64L << 20;
+    static final long MIN_JOURNAL_MAX_BYTES = 64L << 10;
+    static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ID_LENGTH = 50;
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private static final Set<String> ROOT_KEYS = keys("marketplace", "product_id",
             "product_instance_id", "endpoint", "auth", "flush_interval", "journal_dir",
-            "validate_on_start", "skus");
+            "journal_max_bytes", "shutdown_timeout", "in_doubt_policy", "validate_on_start",
+            "skus");
     private static final Set<String> AUTH_KEYS = keys("type", "token_env", "token", "key_file",
             "metadata_url", "iam_endpoint");
     private static final Set<String> SKU_KEYS = keys("sku_id", "methods");
@@ -126,10 +130,40 @@ public final class ConfigLoader {
                 ? Paths.get(System.getProperty("user.home", "."), ".odometer", "journal")
                 : resolve(file, journalText);
 
+        long journalMaxBytes = DEFAULT_JOURNAL_MAX_BYTES;
+        String maxBytesText = top.string("journal_max_bytes");
+        if (maxBytesText != null) {
+            Long parsed = Sizes.parse(maxBytesText);
+            if (parsed == null || parsed < MIN_JOURNAL_MAX_BYTES) {
+                throw top.invalid("journal_max_bytes", "'" + maxBytesText + "' is not a size of "
+                        + "at least 64KiB: write e.g. 64MiB, 512KiB or a number of bytes.");
+            }
+            journalMaxBytes = parsed;
+        }
+        Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        String shutdownText = top.string("shutdown_timeout");
+        if (shutdownText != null) {
+            shutdownTimeout = Durations.parse(shutdownText);
+            if (shutdownTimeout == null || shutdownTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw top.invalid("shutdown_timeout", "'" + shutdownText + "' is not a duration "
+                        + "of at most 5m: write e.g. 10s. Orchestrators kill a process that takes "
+                        + "longer to stop; what is not delivered stays in the journal anyway.");
+            }
+        }
+        String policyText = top.string("in_doubt_policy");
+        InDoubtPolicy inDoubtPolicy = InDoubtPolicy.DROP;
+        if (policyText != null) {
+            inDoubtPolicy = InDoubtPolicy.fromConfigName(policyText);
+            if (inDoubtPolicy == null) {
+                throw top.invalid("in_doubt_policy", "'" + policyText + "' is not a policy: use "
+                        + "drop (never bill a customer twice) or rebill (never miss a unit).");
+            }
+        }
         boolean validateOnStart = bool(top, "validate_on_start", true);
         Map<String, SkuConfig> skus = skus(top, marketplace);
         return new OdometerConfig(file, marketplace, productId, productInstanceId, endpoint, auth,
-                flushInterval, journalDir, validateOnStart, skus);
+                flushInterval, journalDir, journalMaxBytes, shutdownTimeout, inDoubtPolicy,
+                validateOnStart, skus);
     }
 
     private static Node compose(String name, String text) throws ConfigException {

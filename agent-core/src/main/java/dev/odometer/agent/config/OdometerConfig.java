@@ -25,11 +25,15 @@ public final class OdometerConfig {
     private final AuthConfig auth;
     private final Duration flushInterval;
     private final Path journalDir;
+    private final long journalMaxBytes;
+    private final Duration shutdownTimeout;
+    private final InDoubtPolicy inDoubtPolicy;
     private final boolean validateOnStart;
     private final Map<String, SkuConfig> skus;
 
     OdometerConfig(Path source, Marketplace marketplace, String productId, String productInstanceId,
                    URI endpoint, AuthConfig auth, Duration flushInterval, Path journalDir,
+                   long journalMaxBytes, Duration shutdownTimeout, InDoubtPolicy inDoubtPolicy,
                    boolean validateOnStart, Map<String, SkuConfig> skus) {
         this.source = source;
         this.marketplace = marketplace;
@@ -39,6 +43,9 @@ public final class OdometerConfig {
         this.auth = auth;
         this.flushInterval = flushInterval;
         this.journalDir = journalDir;
+        this.journalMaxBytes = journalMaxBytes;
+        this.shutdownTimeout = shutdownTimeout;
+        this.inDoubtPolicy = inDoubtPolicy;
         this.validateOnStart = validateOnStart;
         this.skus = Collections.unmodifiableMap(new LinkedHashMap<>(skus));
     }
@@ -79,6 +86,21 @@ public final class OdometerConfig {
 
     public Path journalDir() {
         return journalDir;
+    }
+
+    /** The bound on the journal's size on disk ({@code journal_max_bytes}). */
+    public long journalMaxBytes() {
+        return journalMaxBytes;
+    }
+
+    /** How long shutdown may spend delivering what is left ({@code shutdown_timeout}). */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** What happens to a record still in doubt when it expires ({@code in_doubt_policy}). */
+    public InDoubtPolicy inDoubtPolicy() {
+        return inDoubtPolicy;
     }
 
     public boolean validateOnStart() {

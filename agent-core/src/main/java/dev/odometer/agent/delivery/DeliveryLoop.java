@@ -46,6 +46,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private final Clock clock;
     private final ConfigHints hints;
     private final Runnable beforeFirstSend;
+    private final boolean rebillInDoubt;
     private final Object signal = new Object();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private boolean signalled;
@@ -65,9 +66,12 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      * @param hints           names config keys in messages
      * @param beforeFirstSend run once on the delivery thread before anything is sent (the
      *                        start-up validation), so it never delays the host
+     * @param rebillInDoubt   what to do with a record still in doubt when it expires: bill it
+     *                        again under a new uuid (true) or drop it (false)
      */
     public DeliveryLoop(Supplier<MarketplaceClient> client, PendingStore store, DeliveryStats stats,
-                        Backoff backoff, Clock clock, ConfigHints hints, Runnable beforeFirstSend) {
+                        Backoff backoff, Clock clock, ConfigHints hints, Runnable beforeFirstSend,
+                        boolean rebillInDoubt) {
         this.clientSupplier = client;
         this.store = store;
         this.stats = stats;
@@ -75,6 +79,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         this.clock = clock;
         this.hints = hints;
         this.beforeFirstSend = beforeFirstSend;
+        this.rebillInDoubt = rebillInDoubt;
         this.nextSummary = clock.instant().plus(SUMMARY_EVERY);
     }
 
@@ -130,6 +135,13 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         }
         SendResult result;
         try {
+            store.attempting(batch);
+        } catch (PendingStore.StoreFullException cannotRecordTheAttempt) {
+            // sending without a durable mark could bill twice after a crash: wait instead
+            reportOnce("attempt-not-written", cannotRecordTheAttempt.getMessage(), true);
+            return backoff.nextDelay(java.util.Optional.empty());
+        }
+        try {
             result = client().send(batch);
         } catch (DeliveryException failure) {
             store.attemptFailed(batch, failure.possiblyReceived());
@@ -157,6 +169,8 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
                 stats.delivered(record, outcome);
                 progress = true;
             } else if (outcome.isRetryable()) {
+                // an unknown reason is a refusal; a record the answer left out may be stored
+                store.attemptFailed(List.of(record), outcome == RecordOutcome.MISSING);
                 reportOnce(outcome.name() + "/" + record.skuAlias(), "record " + record.uuid()
                         + " for SKU '" + record.skuAlias() + "' came back " + outcome.name()
                         + result.reason(record.uuid()).map(r -> " (" + r + ")").orElse("")
@@ -187,11 +201,15 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
                 store.replace(record, UsageRecord.seal(record.skuAlias(), record.skuId(),
                         record.quantity(), now));
             } else if (record.timestamp().isBefore(expiredBefore)) {
-                store.abandon(record, "in doubt at expiry");
+                UsageRecord rebilled = rebillInDoubt ? UsageRecord.seal(record.skuAlias(),
+                        record.skuId(), record.quantity(), now) : null;
+                store.expiredInDoubt(record, rebilled);
                 LOG.warn("record " + record.uuid() + " (SKU '" + record.skuAlias() + "', "
                         + record.quantity() + " units) may or may not have reached the "
-                        + "marketplace and is now too old to resend: not billed again, so no "
-                        + "customer pays twice");
+                        + "marketplace and is now too old to resend: " + (rebillInDoubt
+                        ? "billed again as " + rebilled.uuid() + " (in_doubt_policy: rebill)"
+                        : "not billed again, so no customer pays twice (in_doubt_policy: drop)")
+                        + "; it is listed in the reconciliation file");
             }
         }
     }

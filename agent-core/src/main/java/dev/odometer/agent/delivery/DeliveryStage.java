@@ -1,5 +1,6 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.config.InDoubtPolicy;
 import dev.odometer.agent.config.Marketplace;
 import dev.odometer.agent.config.OdometerConfig;
 import dev.odometer.agent.config.SkuConfig;
@@ -28,9 +29,18 @@ public final class DeliveryStage {
     private DeliveryStage() {
     }
 
-    /** Starts the delivery thread; the returned loop is the accumulator's sink. */
+    /** Starts the delivery thread with records kept in memory only. */
     public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client) {
-        PendingStore store = new InMemoryPendingStore(MAX_PENDING_RECORDS);
+        return start(config, client, new InMemoryPendingStore(MAX_PENDING_RECORDS),
+                Clock.systemUTC());
+    }
+
+    /**
+     * Starts the delivery thread over {@code store} (the journal); the returned loop is the
+     * accumulator's sink.
+     */
+    public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client,
+                                     PendingStore store, Clock clock) {
         DeliveryStats stats = new DeliveryStats(store);
         boolean saas = config.marketplace() == Marketplace.YANDEX_SAAS;
         ConfigHints hints = new ConfigHints(String.valueOf(config.source().getFileName()),
@@ -38,12 +48,12 @@ public final class DeliveryStage {
                 saas ? config.productInstanceId() : config.productId());
         DeliveryLoop[] self = new DeliveryLoop[1];
         DeliveryLoop loop = new DeliveryLoop(client, store, stats, Backoff.builder().build(),
-                Clock.systemUTC(), hints, () -> {
+                clock, hints, () -> {
                     register(stats);
                     if (config.validateOnStart()) {
                         validate(self[0].client(), config);
                     }
-                });
+                }, config.inDoubtPolicy() == InDoubtPolicy.REBILL);
         self[0] = loop;
         loop.start();
         return loop;

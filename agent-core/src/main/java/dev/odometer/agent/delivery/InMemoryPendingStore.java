@@ -64,6 +64,11 @@ public final class InMemoryPendingStore implements PendingStore {
     }
 
     @Override
+    public void attempting(List<UsageRecord> records) {
+        // nothing survives a restart here, so there is nothing to record
+    }
+
+    @Override
     public synchronized void attemptFailed(List<UsageRecord> records, boolean received) {
         if (received) {
             for (UsageRecord record : records) {
@@ -86,8 +91,11 @@ public final class InMemoryPendingStore implements PendingStore {
     }
 
     @Override
-    public synchronized void abandon(UsageRecord record, String reason) {
-        remove(record);
+    public synchronized void expiredInDoubt(UsageRecord record, UsageRecord rebilledAs) {
+        if (remove(record) && rebilledAs != null) {
+            pending.put(rebilledAs.uuid(), rebilledAs);
+            pendingUnits += rebilledAs.quantity();
+        }
     }
 
     private boolean remove(UsageRecord record) {

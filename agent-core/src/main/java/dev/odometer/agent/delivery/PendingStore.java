@@ -26,6 +26,12 @@ public interface PendingStore {
     /** The marketplace refused the record for good (until the config is fixed). */
     void parked(UsageRecord record, RecordOutcome outcome);
 
+    /**
+     * These records are about to be sent. A durable store records it before the send: should
+     * the process die before the answer, the records are in doubt when it starts again.
+     */
+    void attempting(List<UsageRecord> records);
+
     /** A send of these records failed; {@code possiblyReceived} when it may have arrived. */
     void attemptFailed(List<UsageRecord> records, boolean possiblyReceived);
 
@@ -38,8 +44,12 @@ public interface PendingStore {
     /** Whether any attempt to send this record may have reached the marketplace. */
     boolean possiblyReceived(UsageRecord record);
 
-    /** Drops a record that can no longer be delivered, for the reason given. */
-    void abandon(UsageRecord record, String reason);
+    /**
+     * Settles a record still in doubt when it expires: closed, and written to the
+     * reconciliation file with the decision; {@code rebilledAs} is its replacement under a new
+     * uuid when the policy is to bill it again, or null when it is dropped.
+     */
+    void expiredInDoubt(UsageRecord record, UsageRecord rebilledAs);
 
     /** Records waiting to be delivered. */
     int pendingRecords();

@@ -94,6 +94,7 @@ class ConfigLoaderTest {
                 .isEqualTo("/etc/odometer/odometer.yaml:2: flush_intervall: unknown key; did you "
                         + "mean 'flush_interval'? Known keys: marketplace, product_id, "
                         + "product_instance_id, endpoint, auth, flush_interval, journal_dir, "
+                        + "journal_max_bytes, shutdown_timeout, in_doubt_policy, "
                         + "validate_on_start, skus.");
     }
 
@@ -153,6 +154,30 @@ class ConfigLoaderTest {
                 .contains(":2: flush_interval: '60' is not a duration");
         assertThat(error("marketplace: log", "flush_interval: 2h", "skus:", "  a: {}"))
                 .contains(":2: flush_interval: must be between 10ms and 30m");
+    }
+
+    @Test
+    void journalBoundShutdownTimeoutAndInDoubtPolicyHaveDefaultsAndUnits() throws Exception {
+        OdometerConfig defaults = parse("marketplace: log", "skus:", "  a: {}");
+        assertThat(defaults.journalMaxBytes()).isEqualTo(64L << 20);
+        assertThat(defaults.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.inDoubtPolicy()).isEqualTo(InDoubtPolicy.DROP);
+
+        OdometerConfig set = parse("marketplace: log", "journal_max_bytes: 512KiB",
+                "shutdown_timeout: 30s", "in_doubt_policy: rebill", "skus:", "  a: {}");
+        assertThat(set.journalMaxBytes()).isEqualTo(512L << 10);
+        assertThat(set.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(set.inDoubtPolicy()).isEqualTo(InDoubtPolicy.REBILL);
+    }
+
+    @Test
+    void journalSettingsAreValidated() {
+        assertThat(error("marketplace: log", "journal_max_bytes: 10KiB", "skus:", "  a: {}"))
+                .contains(":2: journal_max_bytes: '10KiB' is not a size of at least 64KiB");
+        assertThat(error("marketplace: log", "in_doubt_policy: maybe", "skus:", "  a: {}"))
+                .contains(":2: in_doubt_policy: 'maybe' is not a policy: use drop");
+        assertThat(error("marketplace: log", "shutdown_timeout: 1h", "skus:", "  a: {}"))
+                .contains(":2: shutdown_timeout: '1h' is not a duration of at most 5m");
     }
 
     @Test

@@ -1,0 +1,164 @@
+package dev.odometer.agent.journal;
+
+import dev.odometer.agent.record.UsageRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The journal's entries and their binary form. Each is one type byte and its fields, written
+ * with {@link DataOutputStream}; the framing (length, checksum) is {@link JournalFile}'s job.
+ */
+final class Entry {
+    static final byte SEALED = 1;
+    static final byte ATTEMPT = 2;
+    static final byte NOT_RECEIVED = 3;
+    static final byte OUTCOME = 4;
+    static final byte REPLACED = 5;
+    static final byte EXPIRED_IN_DOUBT = 6;
+    static final byte TOTALS = 7;
+    static final byte SNAPSHOT = 8;
+
+    private Entry() {
+    }
+
+    /** A record was sealed (or renewed): it must be delivered. */
+    static byte[] sealed(UsageRecord record) {
+        return write(out -> {
+            out.writeByte(SEALED);
+            writeRecord(out, record);
+        });
+    }
+
+    /** These records are about to be sent. */
+    static byte[] attempt(List<UsageRecord> records) {
+        return uuids(ATTEMPT, records);
+    }
+
+    /** The last attempt for these records provably did not reach the marketplace. */
+    static byte[] notReceived(List<UsageRecord> records) {
+        return uuids(NOT_RECEIVED, records);
+    }
+
+    /** The marketplace answered for the record (delivered or parked, by outcome). */
+    static byte[] outcome(UUID uuid, String outcome) {
+        return write(out -> {
+            out.writeByte(OUTCOME);
+            writeUuid(out, uuid);
+            out.writeUTF(outcome);
+        });
+    }
+
+    /** A record never received was sealed again under a new uuid ({@code fresh}). */
+    static byte[] replaced(UUID old, UUID fresh) {
+        return write(out -> {
+            out.writeByte(REPLACED);
+            writeUuid(out, old);
+            writeUuid(out, fresh);
+        });
+    }
+
+    /** A record still in doubt expired: dropped, or billed again as {@code rebilledAs}. */
+    static byte[] expiredInDoubt(UUID uuid, UUID rebilledAs) {
+        return write(out -> {
+            out.writeByte(EXPIRED_IN_DOUBT);
+            writeUuid(out, uuid);
+            out.writeBoolean(rebilledAs != null);
+            if (rebilledAs != null) {
+                writeUuid(out, rebilledAs);
+            }
+        });
+    }
+
+    /** Delivered totals per SKU alias, carried over by compaction. */
+    static byte[] totals(Map<String, JournalState.Delivered> delivered) {
+        return write(out -> {
+            out.writeByte(TOTALS);
+            out.writeInt(delivered.size());
+            for (Map.Entry<String, JournalState.Delivered> e : delivered.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().units);
+                out.writeLong(e.getValue().records);
+            }
+        });
+    }
+
+    /** A live record's whole state, as compaction writes it. */
+    static byte[] snapshot(JournalState.Live live) {
+        return write(out -> {
+            out.writeByte(SNAPSHOT);
+            writeRecord(out, live.record);
+            out.writeBoolean(live.possiblyReceived());
+            out.writeUTF(live.parkedAs == null ? "" : live.parkedAs);
+        });
+    }
+
+    static void writeRecord(DataOutputStream out, UsageRecord record) throws IOException {
+        writeUuid(out, record.uuid());
+        out.writeUTF(record.skuAlias());
+        out.writeUTF(record.skuId());
+        out.writeLong(record.quantity());
+        out.writeLong(record.timestamp().getEpochSecond());
+        out.writeInt(record.timestamp().getNano());
+    }
+
+    static UsageRecord readRecord(DataInputStream in) throws IOException {
+        UUID uuid = readUuid(in);
+        String alias = in.readUTF();
+        String skuId = in.readUTF();
+        long quantity = in.readLong();
+        Instant timestamp = Instant.ofEpochSecond(in.readLong(), in.readInt());
+        return new UsageRecord(uuid, alias, skuId, quantity, timestamp);
+    }
+
+    static List<UUID> readUuids(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > 10_000) {
+            throw new IOException("implausible uuid count " + count);
+        }
+        List<UUID> uuids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            uuids.add(readUuid(in));
+        }
+        return uuids;
+    }
+
+    static UUID readUuid(DataInputStream in) throws IOException {
+        return new UUID(in.readLong(), in.readLong());
+    }
+
+    private static void writeUuid(DataOutputStream out, UUID uuid) throws IOException {
+        out.writeLong(uuid.getMostSignificantBits());
+        out.writeLong(uuid.getLeastSignificantBits());
+    }
+
+    private static byte[] uuids(byte type, List<UsageRecord> records) {
+        return write(out -> {
+            out.writeByte(type);
+            out.writeInt(records.size());
+            for (UsageRecord record : records) {
+                writeUuid(out, record.uuid());
+            }
+        });
+    }
+
+    private interface Writer {
+        void to(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] write(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.to(out);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return bytes.toByteArray();
+    }
+}

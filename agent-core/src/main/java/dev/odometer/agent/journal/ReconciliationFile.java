@@ -1,0 +1,52 @@
+package dev.odometer.agent.journal;
+
+import dev.odometer.agent.record.UsageRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * {@code reconciliation.csv} in the journal directory: one line for every record whose fate at
+ * the marketplace is unknown and that was dropped or billed again when it expired, so a person
+ * can settle it with the marketplace's own records.
+ */
+final class ReconciliationFile {
+    static final String NAME = "reconciliation.csv";
+    private static final String HEADER =
+            "decided_at,uuid,sku_alias,sku_id,quantity,usage_timestamp,decision,rebilled_as\n";
+
+    private final Path path;
+
+    ReconciliationFile(Path directory) {
+        this.path = directory.resolve(NAME);
+    }
+
+    void append(Instant decidedAt, UsageRecord record, UsageRecord rebilledAs)
+            throws IOException {
+        if (!Files.exists(path)) {
+            JournalFile.createOwnerOnly(path);
+            Files.write(path, HEADER.getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        }
+        String line = decidedAt + "," + record.uuid() + "," + record.skuAlias() + ","
+                + csv(record.skuId()) + "," + record.quantity() + "," + record.timestamp() + ","
+                + (rebilledAs == null ? "dropped" : "rebilled") + ","
+                + (rebilledAs == null ? "" : rebilledAs.uuid()) + "\n";
+        Files.write(path, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND,
+                StandardOpenOption.SYNC);
+    }
+
+    /** RFC 4180 quoting, for the one free-text field (SKU ids come from the config). */
+    private static String csv(String field) {
+        if (field.contains(",") || field.contains("\"") || field.contains("\n")) {
+            return "\"" + field.replace("\"", "\"\"") + "\"";
+        }
+        return field;
+    }
+
+    Path path() {
+        return path;
+    }
+}

@@ -1,0 +1,307 @@
+package dev.odometer.agent.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.odometer.agent.delivery.PendingStore;
+import dev.odometer.agent.marketplace.RecordOutcome;
+import dev.odometer.agent.record.UsageRecord;
+import dev.odometer.agent.testing.LogCapture;
+import dev.odometer.agent.testing.MutableClock;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+    private static final long BIG = 64L << 20;
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+    private final LogCapture log = new LogCapture("dev.odometer.agent.journal");
+    private final List<Journal> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        open.forEach(Journal::close);
+        log.close();
+    }
+
+    private Journal open(long maxBytes) throws JournalException {
+        Journal journal = Journal.open(dir.resolve("journal"), maxBytes, clock);
+        open.add(journal);
+        return journal;
+    }
+
+    private Journal reopen(Journal journal) throws JournalException {
+        journal.close();
+        open.remove(journal);
+        return open(BIG);
+    }
+
+    private List<UsageRecord> records(int count, String alias) {
+        List<UsageRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(UsageRecord.seal(alias, "sku-" + alias, i + 1, clock.instant()));
+        }
+        return records;
+    }
+
+    private Path file() {
+        return dir.resolve("journal").resolve(Journal.FILE);
+    }
+
+    @Test
+    void whatIsNotDeliveredComesBackAfterARestartUnderTheSameUuids() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(5, "email");
+        journal.add(sealed);
+        journal.attempting(sealed.subList(0, 3));
+        journal.delivered(sealed.get(0), RecordOutcome.ACCEPTED);
+        journal.delivered(sealed.get(1), RecordOutcome.DUPLICATE);
+        journal.parked(sealed.get(2), RecordOutcome.INVALID_SKU_ID);
+
+        Journal again = reopen(journal);
+
+        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed.subList(3, 5));
+        assertThat(again.pendingRecords()).isEqualTo(2);
+        assertThat(again.pendingUnits()).isEqualTo(4 + 5);
+        assertThat(again.parkedRecords()).isEqualTo(1);
+        JournalState.Delivered delivered = again.state().delivered.get("email");
+        assertThat(delivered.units).isEqualTo(1 + 2);
+        assertThat(delivered.records).isEqualTo(2);
+    }
+
+    @Test
+    void anAttemptThatNeverGotItsAnswerIsInDoubtAfterARestart() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(3, "email");
+        journal.add(sealed);
+        journal.attempting(sealed);
+        journal.attemptFailed(sealed.subList(0, 1), false); // connection refused
+        journal.attemptFailed(sealed.subList(1, 2), true);  // read timeout
+        // sealed[2]: the process died during the send
+
+        Journal again = reopen(journal);
+
+        assertThat(again.possiblyReceived(sealed.get(0))).isFalse();
+        assertThat(again.possiblyReceived(sealed.get(1))).isTrue();
+        assertThat(again.possiblyReceived(sealed.get(2))).isTrue();
+    }
+
+    @Test
+    void doubtSticksThroughLaterCleanFailures() throws Exception {
+        Journal journal = open(BIG);
+        UsageRecord record = records(1, "email").get(0);
+        journal.add(List.of(record));
+        journal.attempting(List.of(record));
+        journal.attemptFailed(List.of(record), true);
+        journal.attempting(List.of(record));
+        journal.attemptFailed(List.of(record), false);
+
+        assertThat(journal.possiblyReceived(record)).isTrue();
+        assertThat(reopen(journal).possiblyReceived(record)).isTrue();
+    }
+
+    @Test
+    void aTornTailIsSkippedReportedAndRewritten() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(4, "email");
+        journal.add(sealed.subList(0, 3));
+        journal.close();
+        open.remove(journal);
+        // kill -9 in the middle of a write: half an entry at the end
+        try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.APPEND)) {
+            channel.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 60, 12, 34, 56, 78, 1, 2, 3}));
+        }
+
+        Journal again = open(BIG);
+
+        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed.subList(0, 3));
+        assertThat(log.lines).anySatisfy(l -> assertThat(l).contains("11 bytes were torn")
+                .contains("3 intact entries were kept"));
+        assertThat(JournalFile.read(file(), payload -> { }).skippedBytes).isZero();
+        again.add(sealed.subList(3, 4));
+        log.lines.clear();
+        Journal third = reopen(again);
+        assertThat(third.nextBatch(25)).containsExactlyElementsOf(sealed);
+        assertThat(log.lines).noneMatch(l -> l.contains("torn"));
+    }
+
+    @Test
+    void aDamagedEntryInTheMiddleIsSkippedAndTheEntriesAfterItAreKept() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(3, "email");
+        for (UsageRecord record : sealed) {
+            journal.add(List.of(record));
+        }
+        journal.close();
+        open.remove(journal);
+        byte[] bytes = Files.readAllBytes(file());
+        int secondEntry = JournalFile.MAGIC.length
+                + (bytes.length - JournalFile.MAGIC.length) / 3;
+        bytes[secondEntry + 20] ^= 0x5A;
+        Files.write(file(), bytes);
+
+        Journal again = open(BIG);
+
+        assertThat(again.nextBatch(25)).containsExactly(sealed.get(0), sealed.get(2));
+        assertThat(log.lines).anyMatch(l -> l.contains("torn or damaged"));
+    }
+
+    @Test
+    void aFileThatIsNotAJournalIsMovedAsideAndAFreshOneStarted() throws Exception {
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), "not a journal at all");
+
+        Journal journal = open(BIG);
+
+        assertThat(journal.pendingRecords()).isZero();
+        try (var files = Files.list(file().getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("journal.log.unreadable-"));
+        }
+        assertThat(log.lines).anyMatch(l -> l.contains("cannot be read"));
+    }
+
+    @Test
+    void compactionKeepsOnlyWhatIsLiveAndTheTotals() throws Exception {
+        Journal journal = open(BIG);
+        UsageRecord doubtful = records(1, "request").get(0);
+        journal.add(List.of(doubtful));
+        journal.attempting(List.of(doubtful));
+        for (int round = 0; round < 200; round++) {
+            List<UsageRecord> batch = records(10, "email");
+            journal.add(batch);
+            journal.attempting(batch);
+            for (UsageRecord record : batch) {
+                journal.delivered(record, RecordOutcome.ACCEPTED);
+            }
+        }
+        long before = Files.size(file());
+        journal.compact();
+
+        assertThat(Files.size(file())).isLessThan(before / 10);
+        Journal again = reopen(journal);
+        assertThat(again.nextBatch(25)).containsExactly(doubtful);
+        assertThat(again.possiblyReceived(doubtful)).isTrue();
+        assertThat(again.state().delivered.get("email").units).isEqualTo(200L * 55);
+    }
+
+    @Test
+    void theJournalCompactsItselfAsItGrows() throws Exception {
+        Journal journal = open(256 * 1024);
+        for (int round = 0; round < 300; round++) {
+            List<UsageRecord> batch = records(5, "email");
+            journal.add(batch);
+            journal.attempting(batch);
+            batch.forEach(r -> journal.delivered(r, RecordOutcome.ACCEPTED));
+        }
+
+        assertThat(journal.sizeOnDisk()).isLessThan(128 * 1024);
+        assertThat(reopen(journal).state().delivered.get("email").records).isEqualTo(1500);
+    }
+
+    @Test
+    void aSecondProcessIsRefusedWithTheOwnersPid() throws Exception {
+        open(BIG);
+
+        assertThatThrownBy(() -> Journal.open(dir.resolve("journal"), BIG, clock))
+                .isInstanceOf(JournalException.class)
+                .hasMessageContaining("in use by another process (pid "
+                        + ProcessHandle.current().pid() + ")")
+                .hasMessageContaining("runs unmetered");
+    }
+
+    @Test
+    void atTheBoundNewUsageIsRefusedLoudlyAndAcceptedAgainOnceDelivered() throws Exception {
+        Journal journal = open(16 * 1024);
+        List<UsageRecord> accepted = new ArrayList<>();
+        assertThatThrownBy(() -> {
+            while (true) {
+                List<UsageRecord> batch = records(10, "email");
+                journal.add(batch);
+                accepted.addAll(batch);
+            }
+        }).isInstanceOf(PendingStore.StoreFullException.class)
+                .hasMessageContaining("journal_max_bytes").hasMessageContaining("stays counted");
+        assertThat(journal.sizeOnDisk()).isLessThanOrEqualTo(16 * 1024);
+        assertThat(log.lines).anyMatch(l -> l.contains("delivery has been failing"));
+
+        for (UsageRecord record : accepted) {
+            journal.delivered(record, RecordOutcome.ACCEPTED);
+        }
+        journal.add(records(10, "email"));
+        assertThat(journal.pendingRecords()).isEqualTo(10);
+    }
+
+    @Test
+    void filesAreOwnerOnly() throws Exception {
+        Journal journal = open(BIG);
+        UsageRecord record = records(1, "email").get(0);
+        journal.add(List.of(record));
+        journal.expiredInDoubt(record, null);
+
+        Path journalDir = dir.resolve("journal");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir)))
+                .isEqualTo("rwx------");
+        for (String name : new String[] {"journal.log", "journal.lock", "reconciliation.csv"}) {
+            assertThat(PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(journalDir.resolve(name))))
+                    .as(name).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void recordsInDoubtAtExpiryGoToTheReconciliationFile() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(2, "email");
+        journal.add(sealed);
+        UsageRecord rebilled = UsageRecord.seal("email", "sku-email", 2, clock.instant());
+
+        journal.expiredInDoubt(sealed.get(0), null);
+        journal.expiredInDoubt(sealed.get(1), rebilled);
+
+        assertThat(reopen(journal).nextBatch(25)).containsExactly(rebilled);
+        List<String> lines = Files.readAllLines(dir.resolve("journal/reconciliation.csv"),
+                StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("decided_at,uuid,sku_alias,sku_id,quantity");
+        assertThat(lines.get(1)).contains(sealed.get(0).uuid().toString()).contains(",dropped,");
+        assertThat(lines.get(2)).contains(sealed.get(1).uuid().toString())
+                .endsWith(",rebilled," + rebilled.uuid());
+    }
+
+    @Test
+    void recordsParkedForAConfigErrorAreTriedAgainWithTheFixedSkuId() throws Exception {
+        Journal journal = open(BIG);
+        UsageRecord wrong = UsageRecord.seal("email", "sku-typo", 7, clock.instant());
+        UsageRecord expired = UsageRecord.seal("email", "sku-email", 3, clock.instant());
+        journal.add(List.of(wrong, expired));
+        journal.parked(wrong, RecordOutcome.INVALID_SKU_ID);
+        journal.parked(expired, RecordOutcome.EXPIRED);
+
+        Journal again = reopen(journal);
+        assertThat(again.reopenParkedForConfigErrors(Map.of("email", "sku-email"))).isEqualTo(1);
+
+        assertThat(again.nextBatch(25)).singleElement().satisfies(r -> {
+            assertThat(r.uuid()).isNotEqualTo(wrong.uuid());
+            assertThat(r.skuId()).isEqualTo("sku-email");
+            assertThat(r.quantity()).isEqualTo(7);
+        });
+        assertThat(again.parkedRecords()).isEqualTo(1);
+    }
+}
