@@ -19,6 +19,7 @@ import dev.odometer.agent.record.RecordSink;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,17 +64,17 @@ final class AgentStarter {
                     + "fixed.");
             return;
         }
+        Clock clock = AgentClock.create();
         Supplier<MarketplaceClient> client = null;
         if (config.marketplace() != Marketplace.LOG) {
             try {
-                client = MarketplaceClients.prepare(config);
+                client = MarketplaceClients.prepare(config, clock);
             } catch (ConfigException invalid) {
                 LOG.error(invalid.getMessage() + " The application runs unmetered until this is "
                         + "fixed.");
                 return;
             }
         }
-        Clock clock = AgentClock.create();
         Journal journal = null;
         if (client != null) {
             try {
@@ -99,13 +100,20 @@ final class AgentStarter {
         accumulator.start(config.flushInterval());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             AgentLog.shutdownStarted();
-            try {
-                accumulator.close();
-                accumulator.seal();
-            } catch (RuntimeException e) {
-                LOG.error("could not seal the last window at shutdown: " + e);
+            accumulator.close();
+            if (openJournal != null) {
+                openJournal.allowFinalSeal();
             }
-            sink.flush(config.shutdownTimeout());
+            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+            if (!sealLastWindow(accumulator)) {
+                // a full journal: deliver what waits to make room, then seal once more
+                sink.flush(config.shutdownTimeout().dividedBy(2));
+                if (!sealLastWindow(accumulator)) {
+                    LOG.error("the last usage could not be journaled before exit and is lost; "
+                            + "see the journal_max_bytes messages above");
+                }
+            }
+            sink.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (openJournal != null) {
                 openJournal.close();
             }
@@ -114,6 +122,16 @@ final class AgentStarter {
                 + config.skus().size() + " SKU(s) " + config.skus().keySet() + " for "
                 + config.marketplace().configName() + ", sealing every "
                 + config.flushInterval().toMillis() + " ms; config " + config.source());
+    }
+
+    private static boolean sealLastWindow(Accumulator accumulator) {
+        try {
+            accumulator.seal();
+            return true;
+        } catch (RuntimeException refused) {
+            LOG.warn("sealing the last window: " + refused.getMessage());
+            return false;
+        }
     }
 
     private static void reportJournal(Journal journal, OdometerConfig config) {

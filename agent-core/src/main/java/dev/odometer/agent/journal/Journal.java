@@ -42,6 +42,7 @@ public final class Journal implements PendingStore, AutoCloseable {
     private long compactedSize;
     private boolean warnedNearBound;
     private boolean warnedWriteFailure;
+    private long sealLimit;
 
     private Journal(Path directory, long maxBytes, Clock clock, JournalLock lock,
                     JournalState state, JournalFile file) {
@@ -52,6 +53,7 @@ public final class Journal implements PendingStore, AutoCloseable {
         this.state = state;
         this.file = file;
         this.compactedSize = file.size();
+        this.sealLimit = maxBytes * 9 / 10;
         this.reconciliation = new ReconciliationFile(directory);
     }
 
@@ -107,7 +109,7 @@ public final class Journal implements PendingStore, AutoCloseable {
         for (UsageRecord record : records) {
             entries.add(Entry.sealed(record));
         }
-        appendOrRefuse(entries, maxBytes * 9 / 10);
+        appendOrRefuse(entries, sealLimit);
         for (UsageRecord record : records) {
             state.sealed(record);
         }
@@ -236,6 +238,14 @@ public final class Journal implements PendingStore, AutoCloseable {
     @Override
     public synchronized int parkedRecords() {
         return state.lives().size() - pendingRecords();
+    }
+
+    /**
+     * Lets the last seal at shutdown use the headroom kept for answers and attempts: after it,
+     * units still in the counters would be lost with the process.
+     */
+    public synchronized void allowFinalSeal() {
+        sealLimit = maxBytes;
     }
 
     /** Bytes on disk now. */

@@ -9,6 +9,7 @@ import dev.odometer.agent.config.ConfigException;
 import dev.odometer.agent.config.Marketplace;
 import dev.odometer.agent.config.OdometerConfig;
 import dev.odometer.agent.marketplace.yandex.YandexMeteringClient;
+import java.time.Clock;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 
@@ -28,6 +29,15 @@ public final class MarketplaceClients {
      * @throws ConfigException when a secret the config points at is missing
      */
     public static Supplier<MarketplaceClient> prepare(OdometerConfig config)
+            throws ConfigException {
+        return prepare(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #prepare(OdometerConfig)}, with the clock the client stamps and clamps
+     * timestamps by: the agent's one clock.
+     */
+    public static Supplier<MarketplaceClient> prepare(OdometerConfig config, Clock clock)
             throws ConfigException {
         if (config.marketplace() != Marketplace.YANDEX
                 && config.marketplace() != Marketplace.YANDEX_SAAS) {
@@ -66,7 +76,7 @@ public final class MarketplaceClients {
             boolean saas = config.marketplace() == Marketplace.YANDEX_SAAS;
             return new YandexMeteringClient(http, config.endpoint(),
                     saas ? YandexMeteringClient.Mode.SAAS : YandexMeteringClient.Mode.IMAGE,
-                    saas ? config.productInstanceId() : config.productId(), tokens);
+                    saas ? config.productInstanceId() : config.productId(), tokens, clock);
         };
     }
 }
