@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "odometer-agent.jar", mixinStandardHelpOptions = true,
         versionProvider = OdometerCli.Version.class,
         description = "Odometer: usage metering for cloud marketplaces.",
-        subcommands = {AttachCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AttachCommand.class, ValidateCommand.class, StatusCommand.class,
+                CommandLine.HelpCommand.class})
 public final class OdometerCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
