@@ -25,7 +25,8 @@ import okhttp3.Response;
  */
 public final class AadClientCredentialsTokenSource implements TokenSource {
     /** Azure AD's public login endpoint. */
-    public static final URI DEFAULT_LOGIN_ENDPOINT = URI.create("https://login.microsoftonline.com");
+    public static final URI DEFAULT_LOGIN_ENDPOINT =
+            URI.create("https://login.microsoftonline.com");
 
     private final TokenCache cache;
 

@@ -57,7 +57,7 @@ public enum RecordOutcome {
     AZURE_RESOURCE_NOT_FOUND(Kind.CONFIGURATION,
             "resource not found: check resource_id (the SaaS subscription id) or resource_uri"
                     + " (the managed application) in the config"),
-    /** Azure {@code ResourceNotAuthorized}: this AAD application may not report for the resource. */
+    /** Azure {@code ResourceNotAuthorized}: this AAD application may not report for it. */
     AZURE_RESOURCE_NOT_AUTHORIZED(Kind.CONFIGURATION,
             "the AAD application may not report usage for this resource: check resource_id or"
                     + " resource_uri in the config, and that the AAD client id and tenant are"

@@ -216,8 +216,10 @@ class AadClientCredentialsTokenSourceTest {
 
     @Test
     void anAnswerWithoutATokenIsAnErrorThatDoesNotQuoteIt() throws Exception {
-        server.enqueue(new MockResponse.Builder()
-                .body("{\"access_token\":\"half-a-secret-token\", oops").build());
+        String whole = JSON.std.asString(Map.of("access_token", "half-a-secret-token",
+                "expires_in", "3599"));
+        server.enqueue(new MockResponse.Builder().body(whole.substring(0, whole.length() - 1))
+                .build());
 
         AuthException e = catchThrowableOfType(AuthException.class, tokens::token);
 
@@ -247,7 +249,8 @@ class AadClientCredentialsTokenSourceTest {
         assertThat(tokens.toString()).doesNotContain(SECRET);
         assertThat(new AadClientCredentialsTokenSource(HTTP, "t", "c", Secret.of("s"))
                 .describe()).isEqualTo(
-                        "AAD client c of tenant t at https://login.microsoftonline.com/t/oauth2/token");
+                        "AAD client c of tenant t at"
+                                + " https://login.microsoftonline.com/t/oauth2/token");
     }
 
     @Test
