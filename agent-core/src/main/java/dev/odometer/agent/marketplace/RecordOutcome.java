@@ -11,8 +11,12 @@ package dev.odometer.agent.marketplace;
 public enum RecordOutcome {
     /** Written by the marketplace now. */
     ACCEPTED(Kind.DELIVERED, "delivered"),
-    /** A record with this uuid was written earlier: a resend of something already delivered. */
-    DUPLICATE(Kind.DELIVERED, "already delivered earlier under the same uuid: nothing to do"),
+    /**
+     * Delivered earlier: a record with this uuid (Yandex), or an event for the same resource,
+     * dimension and hour (Azure), was written before.
+     */
+    DUPLICATE(Kind.DELIVERED, "already delivered earlier under the same uuid (on Azure: for the"
+            + " same dimension and hour): nothing to do"),
     /** Older than the marketplace accepts (one hour for Yandex): never acceptable under this uuid. */
     EXPIRED(Kind.PERMANENT,
             "too old to be accepted (Yandex takes usage at most one hour old): keep the agent able"
@@ -36,7 +40,41 @@ public enum RecordOutcome {
                     + " contact the marketplace's support"),
     /** The answer did not mention the record at all; treated like {@link #UNKNOWN}. */
     MISSING(Kind.RETRY,
-            "the marketplace's answer did not mention the record: it is kept and resent");
+            "the marketplace's answer did not mention the record: it is kept and resent"),
+    /**
+     * Only from {@code validate}, for a marketplace without a dry run (Azure): the credentials
+     * were checked, the record was neither sent nor judged. Never the answer to a real send.
+     */
+    NOT_CHECKED(Kind.RETRY,
+            "not checked: the marketplace has no dry run, so only the credentials were checked"
+                    + " and nothing was sent"),
+    /** Azure {@code Expired}: the event's hour began more than 24 hours ago. */
+    AZURE_EXPIRED(Kind.PERMANENT,
+            "too old to be accepted (Azure takes a usage event at most 24 hours after its hour"
+                    + " began): keep the agent able to reach the marketplace and the host clock"
+                    + " in sync"),
+    /** Azure {@code ResourceNotFound}: the SaaS subscription or managed application is unknown. */
+    AZURE_RESOURCE_NOT_FOUND(Kind.CONFIGURATION,
+            "resource not found: check resource_id (the SaaS subscription id) or resource_uri"
+                    + " (the managed application) in the config"),
+    /** Azure {@code ResourceNotAuthorized}: this AAD application may not report for it. */
+    AZURE_RESOURCE_NOT_AUTHORIZED(Kind.CONFIGURATION,
+            "the AAD application may not report usage for this resource: check resource_id or"
+                    + " resource_uri in the config, and that the AAD client id and tenant are"
+                    + " those of the offer's technical configuration in Partner Center"),
+    /** Azure {@code ResourceNotActive}: the subscription is suspended or was cancelled. */
+    AZURE_RESOURCE_NOT_ACTIVE(Kind.CONFIGURATION,
+            "the subscription is not active, and Azure accepts usage only while it is: check its"
+                    + " status in Partner Center and resource_id or resource_uri in the config"),
+    /** Azure {@code InvalidDimension}: the plan has no such metering dimension. */
+    AZURE_INVALID_DIMENSION(Kind.CONFIGURATION,
+            "dimension not in the plan: check the SKU's dimension in the config against the"
+                    + " plan's metering dimensions in Partner Center"),
+    /** Azure {@code BadArgument}: the event was refused as malformed. */
+    AZURE_BAD_ARGUMENT(Kind.PERMANENT,
+            "event refused as malformed (a field missing, a time in the future, or plan_id not"
+                    + " the resource's plan): check plan_id in the config and the host clock;"
+                    + " otherwise a bug in Odometer, please report it");
 
     private enum Kind { DELIVERED, RETRY, CONFIGURATION, PERMANENT }
 
