@@ -9,9 +9,12 @@ import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.MarketplaceClients;
 import dev.odometer.agent.marketplace.SkuValidation;
 import dev.odometer.agent.marketplace.ValidationReport;
+import dev.odometer.agent.marketplace.azure.AzureSkuValidation;
+import dev.odometer.agent.marketplace.azure.AzureValidationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,17 +60,30 @@ final class ValidateCommand implements Callable<Integer> {
         for (SkuConfig sku : parsed.skus().values()) {
             skuIds.put(sku.alias(), sku.skuId());
         }
-        ValidationReport report = SkuValidation.check(client, skuIds);
+        boolean ok;
+        List<String> lines;
+        List<String> problems;
+        if (parsed.marketplace() == Marketplace.AZURE) {
+            AzureValidationReport report = AzureSkuValidation.check(client, skuIds);
+            ok = report.isOk();
+            lines = report.lines();
+            problems = report.problems();
+        } else {
+            ValidationReport report = SkuValidation.check(client, skuIds);
+            ok = report.isOk();
+            lines = report.lines();
+            problems = report.problems();
+        }
         out.println("odometer: checked " + client.describe());
-        for (String line : report.lines()) {
+        for (String line : lines) {
             out.println("  " + line);
         }
-        if (report.isOk()) {
+        if (ok) {
             out.println("odometer: OK: the credentials, the product and all " + skuIds.size()
                     + " SKUs are accepted");
             return 0;
         }
-        err.println("odometer: " + report.problems().size() + " problem(s) above: fix them and "
+        err.println("odometer: " + problems.size() + " problem(s) above: fix them and "
                 + "run validate again");
         return 1;
     }

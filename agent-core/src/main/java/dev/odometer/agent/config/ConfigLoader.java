@@ -43,10 +43,13 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = keys("marketplace", "product_id",
             "product_instance_id", "endpoint", "auth", "flush_interval", "journal_dir",
             "journal_max_bytes", "shutdown_timeout", "in_doubt_policy", "validate_on_start",
-            "skus");
+            "resource_id", "resource_uri", "plan_id", "skus");
     private static final Set<String> AUTH_KEYS = keys("type", "token_env", "token", "key_file",
             "metadata_url", "iam_endpoint");
+    private static final Set<String> AZURE_AUTH_KEYS = keys("type", "tenant_id", "client_id",
+            "client_secret_env", "client_secret", "login_endpoint", "imds_url");
     private static final Set<String> SKU_KEYS = keys("sku_id", "methods");
+    private static final Set<String> AZURE_SKU_KEYS = keys("dimension", "methods");
 
     private ConfigLoader() {
     }
@@ -81,11 +84,7 @@ public final class ConfigLoader {
         Marketplace marketplace = Marketplace.fromConfigName(marketplaceName);
         if (marketplace == null) {
             throw top.invalid("marketplace", "'" + marketplaceName + "' is not supported: use "
-                    + "yandex, yandex-saas or log.");
-        }
-        if (marketplace == Marketplace.AZURE) {
-            throw top.invalid("marketplace", "azure is not supported by this version yet: use "
-                    + "yandex, yandex-saas or log.");
+                    + "yandex, yandex-saas, azure or log.");
         }
 
         String productId = null;
@@ -101,13 +100,27 @@ public final class ConfigLoader {
                     + "product_instance_id.");
         }
 
+        AzureTarget azure = null;
+        if (marketplace == Marketplace.AZURE) {
+            azure = azureTarget(top);
+        } else {
+            for (String key : new String[] {"resource_id", "resource_uri", "plan_id"}) {
+                forbid(top, key, "is for marketplace: azure.");
+            }
+        }
+
         URI endpoint = null;
         AuthConfig auth = null;
+        AzureAuthConfig azureAuth = null;
         if (marketplace != Marketplace.LOG) {
             String endpointText = top.string("endpoint");
             endpoint = endpointText == null ? marketplace.defaultEndpoint()
                     : url(top, "endpoint", endpointText, false);
-            auth = auth(top, file);
+            if (marketplace == Marketplace.AZURE) {
+                azureAuth = azureAuth(top);
+            } else {
+                auth = auth(top, file);
+            }
         }
 
         Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
@@ -163,7 +176,7 @@ public final class ConfigLoader {
         Map<String, SkuConfig> skus = skus(top, marketplace);
         return new OdometerConfig(file, marketplace, productId, productInstanceId, endpoint, auth,
                 flushInterval, journalDir, journalMaxBytes, shutdownTimeout, inDoubtPolicy,
-                validateOnStart, skus);
+                validateOnStart, skus, azure, azureAuth);
     }
 
     private static Node compose(String name, String text) throws ConfigException {
@@ -181,6 +194,57 @@ public final class ConfigLoader {
         } catch (YAMLException | IOException e) {
             throw new ConfigException(name + ": not valid YAML: " + e.getMessage());
         }
+    }
+
+    private static AzureTarget azureTarget(YamlSection top) throws ConfigException {
+        String resourceId = top.string("resource_id");
+        String resourceUri = top.string("resource_uri");
+        if ((resourceId == null) == (resourceUri == null)) {
+            throw top.invalid(resourceId == null ? "resource_id" : "resource_uri", "give exactly "
+                    + "one of resource_id (the SaaS subscription id) and resource_uri (the "
+                    + "managed application's resource URI).");
+        }
+        String planId = top.requiredString("plan_id", "the plan the dimensions belong to, "
+                + "from Partner Center.");
+        return new AzureTarget(resourceId, resourceUri, planId);
+    }
+
+    private static AzureAuthConfig azureAuth(YamlSection top) throws ConfigException {
+        YamlSection section = top.section("auth", AZURE_AUTH_KEYS);
+        if (section == null) {
+            throw top.invalid("auth", "is required: add 'auth:' with 'type: client-credentials' "
+                    + "(tenant_id, client_id, client_secret_env) or 'type: managed-identity'.");
+        }
+        String type = section.requiredString("type", "client-credentials or managed-identity.");
+        boolean managed = type.equals("managed-identity");
+        if (!managed && !type.equals("client-credentials")) {
+            throw section.invalid("type", "'" + type + "' is not supported for azure: use "
+                    + "client-credentials or managed-identity.");
+        }
+        String tenant = section.string("tenant_id");
+        String client = section.string("client_id");
+        String secretEnv = section.string("client_secret_env");
+        String secret = section.string("client_secret");
+        if (!managed) {
+            section.requiredString("tenant_id", "the Microsoft Entra (AAD) tenant of the app.");
+            section.requiredString("client_id", "the application (client) id.");
+            if ((secretEnv == null) == (secret == null)) {
+                throw section.invalid("client_secret_env", "give exactly one of "
+                        + "client_secret_env (the environment variable holding the secret) and "
+                        + "client_secret.");
+            }
+        } else {
+            for (String key : new String[] {"tenant_id", "client_secret_env", "client_secret"}) {
+                if (section.has(key)) {
+                    throw section.invalid(key, "is only used with 'type: client-credentials'.");
+                }
+            }
+        }
+        String login = section.string("login_endpoint");
+        String imds = section.string("imds_url");
+        return new AzureAuthConfig(managed, tenant, client, secretEnv, secret,
+                login == null ? null : url(section, "login_endpoint", login, false),
+                imds == null ? null : url(section, "imds_url", imds, true));
     }
 
     private static AuthConfig auth(YamlSection top, Path file) throws ConfigException {
@@ -245,13 +309,16 @@ public final class ConfigLoader {
         Map<String, SkuConfig> result = new LinkedHashMap<>();
         Map<String, String> aliasByMethod = new LinkedHashMap<>();
         for (String alias : skus.keys()) {
-            YamlSection sku = skus.section(alias, SKU_KEYS);
+            boolean isAzure = marketplace == Marketplace.AZURE;
+            YamlSection sku = skus.section(alias, isAzure ? AZURE_SKU_KEYS : SKU_KEYS);
             if (!ALIAS.matcher(alias).matches()) {
                 throw skus.invalid(alias, "'" + alias + "' is not a valid alias: use letters, "
                         + "digits, '_', '-' or '.' (at most 64).");
             }
             String skuId = marketplace == Marketplace.LOG && !sku.has("sku_id")
                     ? alias
+                    : isAzure ? id(sku, "dimension", "the metering dimension id of the plan, "
+                    + "from Partner Center.")
                     : id(sku, "sku_id", "the SKU id from the partner dashboard.");
             List<String> texts = sku.strings("methods");
             List<MethodPattern> methods = new ArrayList<>();

@@ -30,11 +30,14 @@ public final class OdometerConfig {
     private final InDoubtPolicy inDoubtPolicy;
     private final boolean validateOnStart;
     private final Map<String, SkuConfig> skus;
+    private final AzureTarget azure;
+    private final AzureAuthConfig azureAuth;
 
     OdometerConfig(Path source, Marketplace marketplace, String productId, String productInstanceId,
                    URI endpoint, AuthConfig auth, Duration flushInterval, Path journalDir,
                    long journalMaxBytes, Duration shutdownTimeout, InDoubtPolicy inDoubtPolicy,
-                   boolean validateOnStart, Map<String, SkuConfig> skus) {
+                   boolean validateOnStart, Map<String, SkuConfig> skus, AzureTarget azure,
+                   AzureAuthConfig azureAuth) {
         this.source = source;
         this.marketplace = marketplace;
         this.productId = productId;
@@ -48,6 +51,8 @@ public final class OdometerConfig {
         this.inDoubtPolicy = inDoubtPolicy;
         this.validateOnStart = validateOnStart;
         this.skus = Collections.unmodifiableMap(new LinkedHashMap<>(skus));
+        this.azure = azure;
+        this.azureAuth = azureAuth;
     }
 
     /** The file this config was read from, for messages. */
@@ -105,6 +110,16 @@ public final class OdometerConfig {
 
     public boolean validateOnStart() {
         return validateOnStart;
+    }
+
+    /** The Azure resource and plan, or null for other marketplaces. */
+    public AzureTarget azure() {
+        return azure;
+    }
+
+    /** The Azure auth section, or null for other marketplaces. */
+    public AzureAuthConfig azureAuth() {
+        return azureAuth;
     }
 
     /** SKUs by alias, in the order of the file. */

@@ -11,6 +11,7 @@ import dev.odometer.agent.record.UsageRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,14 +28,10 @@ import java.util.function.Supplier;
  * INVALID_ID park it and say why; an unknown reason or a record the answer left out stays
  * pending and is resent.
  *
- * <p>Age: a record that no attempt can have reached the marketplace with is sealed again under
- * a new uuid and the current time before the API would call it expired; a record in doubt (an
- * attempt got no answer) keeps its uuid until it is delivered or too old.
+ * <p>Age: before each batch the marketplace's {@link DeliveryPolicy} renews, rolls up or
+ * settles what has grown old (Yandex: one-hour window; Azure: hourly events, 24 hours).
  */
 public final class DeliveryLoop implements RecordSink, AutoCloseable {
-    /** Yandex refuses usage older than an hour; records are renewed well before. */
-    static final Duration RENEW_AFTER = Duration.ofMinutes(50);
-    static final Duration EXPIRES_AFTER = Duration.ofMinutes(60);
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
     private static final AgentLog LOG = AgentLog.forClass(DeliveryLoop.class);
 
@@ -46,7 +43,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private final Clock clock;
     private final ConfigHints hints;
     private final Runnable beforeFirstSend;
-    private final boolean rebillInDoubt;
+    private final DeliveryPolicy policy;
     private final Object signal = new Object();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private boolean signalled;
@@ -66,12 +63,11 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      * @param hints           names config keys in messages
      * @param beforeFirstSend run once on the delivery thread before anything is sent (the
      *                        start-up validation), so it never delays the host
-     * @param rebillInDoubt   what to do with a record still in doubt when it expires: bill it
-     *                        again under a new uuid (true) or drop it (false)
+     * @param policy          the marketplace's time rules (renewal, hourly roll-up, expiry)
      */
     public DeliveryLoop(Supplier<MarketplaceClient> client, PendingStore store, DeliveryStats stats,
                         Backoff backoff, Clock clock, ConfigHints hints, Runnable beforeFirstSend,
-                        boolean rebillInDoubt) {
+                        DeliveryPolicy policy) {
         this.clientSupplier = client;
         this.store = store;
         this.stats = stats;
@@ -79,7 +75,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         this.clock = clock;
         this.hints = hints;
         this.beforeFirstSend = beforeFirstSend;
-        this.rebillInDoubt = rebillInDoubt;
+        this.policy = policy;
         this.nextSummary = clock.instant().plus(SUMMARY_EVERY);
     }
 
@@ -128,8 +124,17 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      *     new records
      */
     Duration deliverOnce() {
-        renewAgingRecords();
-        List<UsageRecord> batch = store.nextBatch(client().maxBatchSize());
+        policy.beforeBatch(store, clock.instant());
+        List<UsageRecord> batch = new ArrayList<>();
+        int max = client().maxBatchSize();
+        for (UsageRecord record : store.nextBatch(Integer.MAX_VALUE)) {
+            if (batch.size() >= max) {
+                break;
+            }
+            if (policy.sendable(store, record)) {
+                batch.add(record);
+            }
+        }
         if (batch.isEmpty()) {
             return null;
         }
@@ -189,31 +194,6 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         return progress;
     }
 
-    private void renewAgingRecords() {
-        Instant now = clock.instant();
-        Instant renewBefore = now.minus(RENEW_AFTER);
-        Instant expiredBefore = now.minus(EXPIRES_AFTER);
-        for (UsageRecord record : store.nextBatch(Integer.MAX_VALUE)) {
-            if (!record.timestamp().isBefore(renewBefore)) {
-                continue;
-            }
-            if (!store.possiblyReceived(record)) {
-                store.replace(record, UsageRecord.seal(record.skuAlias(), record.skuId(),
-                        record.quantity(), now));
-            } else if (record.timestamp().isBefore(expiredBefore)) {
-                UsageRecord rebilled = rebillInDoubt ? UsageRecord.seal(record.skuAlias(),
-                        record.skuId(), record.quantity(), now) : null;
-                store.expiredInDoubt(record, rebilled);
-                LOG.warn("record " + record.uuid() + " (SKU '" + record.skuAlias() + "', "
-                        + record.quantity() + " units) may or may not have reached the "
-                        + "marketplace and is now too old to resend: " + (rebillInDoubt
-                        ? "billed again as " + rebilled.uuid() + " (in_doubt_policy: rebill)"
-                        : "not billed again, so no customer pays twice (in_doubt_policy: drop)")
-                        + "; it is listed in the reconciliation file");
-            }
-        }
-    }
-
     private void onFailure(DeliveryException failure, List<UsageRecord> batch, Duration delay) {
         failuresInARow++;
         stats.failed(failure.getMessage());
@@ -230,8 +210,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         switch (failure.kind()) {
             case FORBIDDEN:
                 LOG.error("the marketplace answered 403 Forbidden to " + client().describe()
-                        + ": the service account lacks the role marketplace.meteringAgent, or "
-                        + "the billing account is in a state that allows no consumption" + kept);
+                        + ": " + hints.forbidden() + kept);
                 break;
             case UNAUTHORIZED:
             case AUTH_FAILED:

@@ -9,9 +9,12 @@ import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.SkuValidation;
 import dev.odometer.agent.marketplace.ValidationReport;
+import dev.odometer.agent.marketplace.azure.AzureSkuValidation;
+import dev.odometer.agent.marketplace.azure.AzureValidationReport;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.management.JMException;
@@ -42,10 +45,10 @@ public final class DeliveryStage {
     public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client,
                                      PendingStore store, Clock clock) {
         DeliveryStats stats = new DeliveryStats(store);
-        boolean saas = config.marketplace() == Marketplace.YANDEX_SAAS;
-        ConfigHints hints = new ConfigHints(String.valueOf(config.source().getFileName()),
-                saas ? "product_instance_id" : "product_id",
-                saas ? config.productInstanceId() : config.productId());
+        ConfigHints hints = ConfigHints.forConfig(config);
+        boolean rebill = config.inDoubtPolicy() == InDoubtPolicy.REBILL;
+        DeliveryPolicy policy = config.marketplace() == Marketplace.AZURE
+                ? new HourlyRollupPolicy(rebill) : new OneHourWindowPolicy(rebill);
         DeliveryLoop[] self = new DeliveryLoop[1];
         DeliveryLoop loop = new DeliveryLoop(client, store, stats, Backoff.builder().build(),
                 clock, hints, () -> {
@@ -53,7 +56,7 @@ public final class DeliveryStage {
                     if (config.validateOnStart()) {
                         validate(self[0].client(), config);
                     }
-                }, config.inDoubtPolicy() == InDoubtPolicy.REBILL);
+                }, policy);
         self[0] = loop;
         loop.start();
         return loop;
@@ -65,13 +68,23 @@ public final class DeliveryStage {
         for (SkuConfig sku : config.skus().values()) {
             skuIds.put(sku.alias(), sku.skuId());
         }
-        ValidationReport report = SkuValidation.check(client, skuIds);
-        if (report.isOk()) {
+        boolean ok;
+        List<String> problems;
+        if (config.marketplace() == Marketplace.AZURE) {
+            AzureValidationReport report = AzureSkuValidation.check(client, skuIds);
+            ok = report.isOk();
+            problems = report.problems();
+        } else {
+            ValidationReport report = SkuValidation.check(client, skuIds);
+            ok = report.isOk();
+            problems = report.problems();
+        }
+        if (ok) {
             LOG.info("validated " + client.describe() + ": the credentials and all "
                     + skuIds.size() + " SKUs are accepted");
             return;
         }
-        for (String problem : report.problems()) {
+        for (String problem : problems) {
             LOG.error("start-up validation: " + problem);
         }
     }

@@ -20,6 +20,7 @@ public final class InMemoryPendingStore implements PendingStore {
     private final int maxRecords;
     private final Map<UUID, UsageRecord> pending = new LinkedHashMap<>();
     private final Set<UUID> possiblyReceived = new HashSet<>();
+    private final Set<UUID> rolledUp = new HashSet<>();
     private final List<UsageRecord> parked = new ArrayList<>();
     private long pendingUnits;
 
@@ -86,6 +87,21 @@ public final class InMemoryPendingStore implements PendingStore {
     }
 
     @Override
+    public synchronized void rollUp(List<UsageRecord> parts, UsageRecord whole) {
+        for (UsageRecord part : parts) {
+            remove(part);
+        }
+        pending.put(whole.uuid(), whole);
+        pendingUnits += whole.quantity();
+        rolledUp.add(whole.uuid());
+    }
+
+    @Override
+    public synchronized boolean isRolledUp(UsageRecord record) {
+        return rolledUp.contains(record.uuid());
+    }
+
+    @Override
     public synchronized boolean possiblyReceived(UsageRecord record) {
         return possiblyReceived.contains(record.uuid());
     }
@@ -100,6 +116,7 @@ public final class InMemoryPendingStore implements PendingStore {
 
     private boolean remove(UsageRecord record) {
         possiblyReceived.remove(record.uuid());
+        rolledUp.remove(record.uuid());
         if (pending.remove(record.uuid()) != null) {
             pendingUnits -= record.quantity();
             return true;

@@ -41,6 +41,15 @@ public interface PendingStore {
      */
     void replace(UsageRecord old, UsageRecord fresh);
 
+    /**
+     * Replaces {@code parts} by {@code whole}, one record that carries their units (Azure's
+     * one event per dimension and hour); as one durable step, so a unit is never in both.
+     */
+    void rollUp(List<UsageRecord> parts, UsageRecord whole);
+
+    /** Whether the record was made by {@link #rollUp}. */
+    boolean isRolledUp(UsageRecord record);
+
     /** Whether any attempt to send this record may have reached the marketplace. */
     boolean possiblyReceived(UsageRecord record);
 

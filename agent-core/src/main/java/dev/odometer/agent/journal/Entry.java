@@ -24,6 +24,7 @@ final class Entry {
     static final byte EXPIRED_IN_DOUBT = 6;
     static final byte TOTALS = 7;
     static final byte SNAPSHOT = 8;
+    static final byte ROLLED_UP = 9;
 
     private Entry() {
     }
@@ -76,6 +77,18 @@ final class Entry {
         });
     }
 
+    /** {@code parts} were replaced by {@code whole} (sealed in the same append). */
+    static byte[] rolledUp(UUID whole, List<UsageRecord> parts) {
+        return write(out -> {
+            out.writeByte(ROLLED_UP);
+            writeUuid(out, whole);
+            out.writeInt(parts.size());
+            for (UsageRecord part : parts) {
+                writeUuid(out, part.uuid());
+            }
+        });
+    }
+
     /** Delivered totals per SKU alias, carried over by compaction. */
     static byte[] totals(Map<String, JournalState.Delivered> delivered) {
         return write(out -> {
@@ -96,6 +109,7 @@ final class Entry {
             writeRecord(out, live.record);
             out.writeBoolean(live.possiblyReceived());
             out.writeUTF(live.parkedAs == null ? "" : live.parkedAs);
+            out.writeBoolean(live.rolledUp);
         });
     }
 

@@ -166,6 +166,25 @@ public final class Journal implements PendingStore, AutoCloseable {
     }
 
     @Override
+    public synchronized void rollUp(List<UsageRecord> parts, UsageRecord whole) {
+        List<byte[]> entries = new ArrayList<>(2);
+        entries.add(Entry.sealed(whole));
+        entries.add(Entry.rolledUp(whole.uuid(), parts));
+        appendOrRefuse(entries, maxBytes);
+        for (UsageRecord part : parts) {
+            state.live.remove(part.uuid());
+        }
+        state.sealed(whole);
+        state.live.get(whole.uuid()).rolledUp = true;
+    }
+
+    @Override
+    public synchronized boolean isRolledUp(UsageRecord record) {
+        JournalState.Live live = state.live.get(record.uuid());
+        return live != null && live.rolledUp;
+    }
+
+    @Override
     public synchronized boolean possiblyReceived(UsageRecord record) {
         JournalState.Live live = state.live.get(record.uuid());
         return live != null && live.possiblyReceived();

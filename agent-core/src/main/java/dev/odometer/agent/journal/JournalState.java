@@ -29,6 +29,8 @@ final class JournalState {
         boolean inDoubt;
         /** The outcome it was parked with, or null while it is pending. */
         String parkedAs;
+        /** Made by rolling other records up (an Azure hour). */
+        boolean rolledUp;
 
         Live(UsageRecord record) {
             this.record = record;
@@ -94,7 +96,18 @@ final class JournalState {
                 snapshot.inDoubt = in.readBoolean();
                 String parked = in.readUTF();
                 snapshot.parkedAs = parked.isEmpty() ? null : parked;
+                snapshot.rolledUp = in.readBoolean();
                 live.put(snapshot.record.uuid(), snapshot);
+                break;
+            case Entry.ROLLED_UP:
+                UUID whole = Entry.readUuid(in);
+                for (UUID part : Entry.readUuids(in)) {
+                    live.remove(part);
+                }
+                Live rolled = live.get(whole);
+                if (rolled != null) {
+                    rolled.rolledUp = true;
+                }
                 break;
             default:
                 throw new IOException("unknown entry type " + type);

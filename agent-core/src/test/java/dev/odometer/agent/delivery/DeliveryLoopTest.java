@@ -72,7 +72,8 @@ class DeliveryLoopTest {
                 new StaticTokenSource("t0ken", "a test"), clock);
         return new DeliveryLoop(() -> client, store, stats,
                 Backoff.builder().random(new Random(1)).build(), clock,
-                new ConfigHints("odometer.yaml", "product_id", "product-1"), () -> { }, false);
+                new ConfigHints("odometer.yaml", "product_id", "product-1"), () -> { },
+                new OneHourWindowPolicy(false));
     }
 
     /** Accepts every record it is sent, and remembers each request's uuids. */
@@ -304,7 +305,7 @@ class DeliveryLoopTest {
         InMemoryPendingStore tiny = new InMemoryPendingStore(2);
         DeliveryLoop small = new DeliveryLoop(() -> null, tiny, new DeliveryStats(tiny),
                 Backoff.builder().build(), clock, new ConfigHints("f", "product_id", "p"),
-                () -> { }, false);
+                () -> { }, new OneHourWindowPolicy(false));
         small.accept(List.of(UsageRecord.seal("a", "s", 1, START)));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.accept(List.of(

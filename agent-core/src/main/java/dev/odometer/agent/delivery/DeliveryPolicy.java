@@ -1,0 +1,17 @@
+package dev.odometer.agent.delivery;
+
+import dev.odometer.agent.record.UsageRecord;
+import java.time.Instant;
+
+/**
+ * What a marketplace's time rules ask of the pending records, applied by the delivery loop
+ * before each batch: Yandex takes records at most an hour old, one by one; Azure takes one
+ * event per dimension and calendar hour, at most 24 hours old.
+ */
+public interface DeliveryPolicy {
+    /** Renews, rolls up or settles pending records as the marketplace's rules require. */
+    void beforeBatch(PendingStore store, Instant now);
+
+    /** Whether a pending record may be sent now. */
+    boolean sendable(PendingStore store, UsageRecord record);
+}
