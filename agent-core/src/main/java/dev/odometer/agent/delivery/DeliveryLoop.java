@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  */
 public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
+    static final Duration RECHECK_WAITING = Duration.ofSeconds(5);
     private static final AgentLog LOG = AgentLog.forClass(DeliveryLoop.class);
 
     private final Supplier<MarketplaceClient> clientSupplier;
@@ -121,7 +122,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      * Sends one batch, if any is due.
      *
      * @return how long to wait before the next batch: zero to go on at once, null to wait for
-     *     new records
+     *     new records (nothing is pending at all)
      */
     Duration deliverOnce() {
         policy.beforeBatch(store, clock.instant());
@@ -136,7 +137,8 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             }
         }
         if (batch.isEmpty()) {
-            return null;
+            // records waiting on time (an Azure hour yet to close) need looking at again
+            return store.pendingRecords() > 0 ? RECHECK_WAITING : null;
         }
         SendResult result;
         try {
@@ -305,8 +307,8 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Duration wait = deliverOnce();
-            if (wait == null) {
-                break;
+            if (wait == null || wait == RECHECK_WAITING) {
+                break; // nothing sendable is left; the rest waits in the journal
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= wait.toNanos()) {

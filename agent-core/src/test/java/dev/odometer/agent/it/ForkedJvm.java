@@ -24,6 +24,7 @@ final class ForkedJvm {
     private final List<String> classpath = new ArrayList<>();
     private String mainClass;
     private final List<String> args = new ArrayList<>();
+    private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
     private ForkedJvm(Path javaHome) {
         this.javaHome = javaHome;
@@ -52,6 +53,11 @@ final class ForkedJvm {
 
     ForkedJvm withAgent(Path config) {
         jvmArgs.add("-javaagent:" + AGENT_JAR + "=config=" + config.toAbsolutePath());
+        return this;
+    }
+
+    ForkedJvm env(String name, String value) {
+        env.put(name, value);
         return this;
     }
 
@@ -99,11 +105,12 @@ final class ForkedJvm {
         Files.createDirectories(workDir);
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
-        Process process = new ProcessBuilder(command())
+        ProcessBuilder builder = new ProcessBuilder(command())
                 .directory(workDir.toFile())
                 .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
+                .redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new Started(process, out, err);
     }
 
