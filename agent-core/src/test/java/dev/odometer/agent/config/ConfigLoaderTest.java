@@ -95,7 +95,7 @@ class ConfigLoaderTest {
                         + "mean 'flush_interval'? Known keys: marketplace, product_id, "
                         + "product_instance_id, endpoint, auth, flush_interval, journal_dir, "
                         + "journal_max_bytes, shutdown_timeout, in_doubt_policy, "
-                        + "validate_on_start, skus.");
+                        + "validate_on_start, resource_id, resource_uri, plan_id, skus.");
     }
 
     @ParameterizedTest
@@ -178,6 +178,54 @@ class ConfigLoaderTest {
                 .contains(":2: in_doubt_policy: 'maybe' is not a policy: use drop");
         assertThat(error("marketplace: log", "shutdown_timeout: 1h", "skus:", "  a: {}"))
                 .contains(":2: shutdown_timeout: '1h' is not a duration of at most 5m");
+    }
+
+    @Test
+    void readsAnAzureConfig() throws Exception {
+        OdometerConfig config = parse("marketplace: azure", "resource_id: sub-1",
+                "plan_id: gold", "auth:", "  type: client-credentials", "  tenant_id: t",
+                "  client_id: c", "  client_secret_env: AZ_SECRET", "skus:",
+                "  email: {dimension: emails-sent}");
+
+        assertThat(config.azure().resourceId()).isEqualTo("sub-1");
+        assertThat(config.azure().resourceUri()).isNull();
+        assertThat(config.azure().planId()).isEqualTo("gold");
+        assertThat(config.endpoint()).isEqualTo(Marketplace.AZURE.defaultEndpoint());
+        assertThat(config.azureAuth().managedIdentity()).isFalse();
+        assertThat(config.azureAuth().clientSecretEnv()).isEqualTo("AZ_SECRET");
+        assertThat(config.skus().get("email").skuId()).isEqualTo("emails-sent");
+    }
+
+    @Test
+    void azureNeedsOneResourceAPlanAndDimensions() {
+        String auth = "auth: {type: managed-identity}";
+        assertThat(error("marketplace: azure", "plan_id: p", auth, "skus:",
+                "  email: {dimension: d}")).contains("resource_id: give exactly one of "
+                + "resource_id");
+        assertThat(error("marketplace: azure", "resource_id: r", "resource_uri: u",
+                "plan_id: p", auth, "skus:", "  email: {dimension: d}"))
+                .contains("give exactly one of resource_id");
+        assertThat(error("marketplace: azure", "resource_id: r", auth, "skus:",
+                "  email: {dimension: d}")).contains("plan_id: is required");
+        assertThat(error("marketplace: azure", "resource_id: r", "plan_id: p", auth, "skus:",
+                "  email: {sku_id: d}")).contains("skus.email.sku_id: unknown key. Known keys "
+                + "under skus.email: dimension, methods.");
+        assertThat(error("marketplace: azure", "resource_id: r", "plan_id: p",
+                "auth: {type: client-credentials, tenant_id: t, client_id: c}", "skus:",
+                "  email: {dimension: d}")).contains("give exactly one of client_secret_env");
+        assertThat(error("marketplace: yandex", "product_id: p", "plan_id: x",
+                "auth: {type: metadata}", "skus:", "  a: {sku_id: s}"))
+                .contains("plan_id: is for marketplace: azure");
+    }
+
+    @Test
+    void azureClientSecretIsNeverShown() throws Exception {
+        OdometerConfig config = parse("marketplace: azure", "resource_id: r", "plan_id: p",
+                "auth: {type: client-credentials, tenant_id: t, client_id: c, "
+                        + "client_secret: sup3r-s3cret}", "skus:", "  a: {dimension: d}");
+
+        assertThat(config.azureAuth().toString()).doesNotContain("sup3r-s3cret")
+                .contains("redacted");
     }
 
     @Test
