@@ -48,8 +48,8 @@ public final class DemoRunner {
     private final Path out;
 
     DemoRunner(Path root) {
-        this.root = root;
-        this.out = root.resolve("demo-out");
+        this.root = root.toAbsolutePath().normalize();
+        this.out = this.root.resolve("demo-out");
     }
 
     public static void main(String[] args) throws Exception {
