@@ -5,6 +5,7 @@ import dev.odometer.agent.auth.TokenSource;
 import dev.odometer.agent.marketplace.DeliveryException;
 import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.RecordOutcome;
+import dev.odometer.agent.marketplace.RequestWritten;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
 import java.io.IOException;
@@ -149,11 +150,11 @@ public final class AzureMeteringClient implements MarketplaceClient {
         if (answer.code >= 200 && answer.code < 300) {
             SendResult result = BatchAnswer.read(answer.body, batch, keys, sentTokens);
             if (result == null) {
-                throw Failures.unreadableAnswer(where, answer.code, answer.ids);
+                throw Failures.AZURE.unreadableAnswer(where, answer.code, answer.ids);
             }
             return result;
         }
-        throw Failures.status(where, answer.code, answer.reasonPhrase, answer.headers,
+        throw Failures.AZURE.status(where, answer.code, answer.reasonPhrase, answer.headers,
                 answer.body, sentTokens, tokens.describe(), clock, answer.ids);
     }
 
@@ -228,7 +229,7 @@ public final class AzureMeteringClient implements MarketplaceClient {
         try {
             return tokens.token();
         } catch (AuthException e) {
-            throw Failures.noToken(where, tokens.describe(), e);
+            throw Failures.AZURE.noToken(where, tokens.describe(), e);
         }
     }
 
@@ -248,7 +249,7 @@ public final class AzureMeteringClient implements MarketplaceClient {
                     .post(RequestBody.create(body, JSON_TYPE))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw Failures.badToken(where, tokens.describe());
+            throw Failures.AZURE.badToken(where, tokens.describe());
         }
         Call call = http.newCall(request);
         RequestWritten written = new RequestWritten();
@@ -261,7 +262,7 @@ public final class AzureMeteringClient implements MarketplaceClient {
             return new Answer(response.code(), response.message(), response.headers(),
                     responseBody, ids);
         } catch (IOException e) {
-            throw Failures.io(where, e, written.started(), ids);
+            throw Failures.AZURE.io(where, e, written.started(), ids);
         }
     }
 

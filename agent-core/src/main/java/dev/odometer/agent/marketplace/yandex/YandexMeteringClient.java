@@ -4,6 +4,7 @@ import dev.odometer.agent.auth.AuthException;
 import dev.odometer.agent.auth.TokenSource;
 import dev.odometer.agent.marketplace.DeliveryException;
 import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.RequestWritten;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
 import java.io.IOException;
@@ -162,12 +163,12 @@ public final class YandexMeteringClient implements MarketplaceClient {
         if (answer.code >= 200 && answer.code < 300) {
             SendResult result = WriteAnswer.read(answer.body, batch);
             if (result == null) {
-                throw Failures.unreadableAnswer(where, answer.code);
+                throw Failures.YANDEX.unreadableAnswer(where, answer.code, null);
             }
             return result;
         }
-        throw Failures.status(where, answer.code, answer.reasonPhrase, answer.headers,
-                answer.body, Arrays.asList(first, second), tokens.describe(), clock);
+        throw Failures.YANDEX.status(where, answer.code, answer.reasonPhrase, answer.headers,
+                answer.body, Arrays.asList(first, second), tokens.describe(), clock, null);
     }
 
     private static void checkBatch(List<UsageRecord> batch) {
@@ -188,7 +189,7 @@ public final class YandexMeteringClient implements MarketplaceClient {
         try {
             return tokens.token();
         } catch (AuthException e) {
-            throw Failures.noToken(where, tokens.describe(), e);
+            throw Failures.YANDEX.noToken(where, tokens.describe(), e);
         }
     }
 
@@ -202,7 +203,7 @@ public final class YandexMeteringClient implements MarketplaceClient {
                     .post(RequestBody.create(body, JSON_TYPE))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw Failures.badToken(where, tokens.describe());
+            throw Failures.YANDEX.badToken(where, tokens.describe());
         }
         Call call = http.newCall(request);
         RequestWritten written = new RequestWritten();
@@ -215,7 +216,7 @@ public final class YandexMeteringClient implements MarketplaceClient {
             return new Answer(response.code(), response.message(), response.headers(),
                     responseBody);
         } catch (IOException e) {
-            throw Failures.io(where, e, written.started());
+            throw Failures.YANDEX.io(where, e, written.started(), null);
         }
     }
 
