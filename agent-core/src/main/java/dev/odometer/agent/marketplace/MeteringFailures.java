@@ -12,7 +12,8 @@ import okhttp3.Headers;
 
 /**
  * Turns what went wrong with a metering call into a {@link DeliveryException}, classified the
- * same way for every marketplace; a marketplace client subclasses it with its own wording.
+ * same way for every marketplace; a marketplace client subclasses it with its own wording and
+ * hands it to its {@link MeteringEndpoint}, which says what went wrong.
  *
  * <p>An HTTP status becomes:
  * <ul>
@@ -76,14 +77,14 @@ public abstract class MeteringFailures {
     }
 
     /** No token could be obtained from {@code tokenSource}. */
-    public DeliveryException noToken(String where, String tokenSource, AuthException e) {
+    DeliveryException noToken(String where, String tokenSource, AuthException e) {
         return new DeliveryException(Kind.AUTH_FAILED, api + " " + where
                 + ": could not obtain a token (" + tokenSource + "): " + e.getMessage(),
                 false, null, 0, e);
     }
 
     /** The token from {@code tokenSource} cannot be put in an HTTP header. */
-    public DeliveryException badToken(String where, String tokenSource) {
+    DeliveryException badToken(String where, String tokenSource) {
         return new DeliveryException(Kind.AUTH_FAILED, api + " " + where
                 + ": the token from " + tokenSource + " is not a valid HTTP header value",
                 false, null, 0, null);
@@ -96,7 +97,7 @@ public abstract class MeteringFailures {
      *                       have received it
      * @param ids            what identifies the request for the marketplace's support, or null
      */
-    public DeliveryException io(String where, IOException e, boolean requestStarted, String ids) {
+    DeliveryException io(String where, IOException e, boolean requestStarted, String ids) {
         String when = requestStarted
                 ? "failed after the request was sent (the marketplace may have received it)"
                 : "failed before the request was sent";
@@ -106,7 +107,7 @@ public abstract class MeteringFailures {
     }
 
     /** A success status whose body could not be read as the expected answer. */
-    public DeliveryException unreadableAnswer(String where, int code, String ids) {
+    DeliveryException unreadableAnswer(String where, int code, String ids) {
         return new DeliveryException(Kind.RETRYABLE, api + " " + where
                 + " answered HTTP " + code + " with a body that is not the expected JSON"
                 + suffix(ids), true, null, code, null);
@@ -119,7 +120,7 @@ public abstract class MeteringFailures {
      * @param clock      the time a Retry-After date is measured from
      * @param ids        what identifies the request for the marketplace's support, or null
      */
-    public DeliveryException status(String where, int code, String reasonPhrase,
+    DeliveryException status(String where, int code, String reasonPhrase,
             Headers headers, byte[] body, List<String> sentTokens, String tokenSource,
             Clock clock, String ids) {
         Duration retryAfter = RetryAfter.parse(headers.get("Retry-After"), clock).orElse(null);

@@ -8,7 +8,7 @@ import okhttp3.EventListener;
  * connect, TLS handshake) a failure proves the marketplace never saw the records; after it, it
  * may have.
  */
-public final class RequestWritten extends EventListener {
+final class RequestWritten extends EventListener {
     private volatile boolean started;
 
     @Override
@@ -17,7 +17,7 @@ public final class RequestWritten extends EventListener {
     }
 
     /** True once the request has started going out. */
-    public boolean started() {
+    boolean started() {
         return started;
     }
 }
