@@ -3,8 +3,8 @@ package dev.odometer.agent.marketplace.azure;
 import static dev.odometer.agent.marketplace.azure.AzureServer.NOW;
 import static dev.odometer.agent.marketplace.azure.AzureServer.PLAN;
 import static dev.odometer.agent.marketplace.azure.AzureServer.SUBSCRIPTION;
-import static dev.odometer.agent.marketplace.azure.AzureServer.endpoint;
 import static dev.odometer.agent.marketplace.azure.AzureServer.record;
+import static dev.odometer.agent.testing.MockServers.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,6 +19,7 @@ import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.azure.AzureMeteringClient.Mode;
 import dev.odometer.agent.record.UsageRecord;
+import dev.odometer.agent.testing.CountingTokens;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
