@@ -1,6 +1,5 @@
 package dev.odometer.agent.marketplace;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.odometer.agent.auth.AuthException;
 import dev.odometer.agent.marketplace.DeliveryException.Kind;
 import java.io.IOException;
@@ -181,19 +180,8 @@ public abstract class MeteringFailures {
 
     /** The {@link #serverText} of a JSON object body, clipped, unless it holds a sent token. */
     private String serverMessage(byte[] body, List<String> sentTokens) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        Object root;
-        try {
-            root = JSON.std.anyFrom(body);
-        } catch (Exception e) {
-            return null;
-        }
-        if (!(root instanceof Map)) {
-            return null;
-        }
-        String text = serverText((Map<?, ?>) root);
+        Map<?, ?> root = JsonObjects.parse(body);
+        String text = root == null ? null : serverText(root);
         if (text == null) {
             return null;
         }
