@@ -20,15 +20,14 @@ import okhttp3.Response;
  * {@code {"token_type","expires_in","access_token",...}}.
  *
  * <p>The client secret is held as a {@link Secret}: it is sent in the form body and nowhere
- * else, never in a message or a log line, even when AAD quotes it back. Tokens (about an hour)
- * are cached and refreshed ahead of expiry (see {@code TokenCache}).
+ * else, never in a message or a log line, even when AAD quotes it back: {@link #describe()} is
+ * "AAD client {id} of tenant {tenant} at {token URL}". Tokens (about an hour) are cached and
+ * refreshed ahead of expiry (see {@code TokenCache}).
  */
-public final class AadClientCredentialsTokenSource implements TokenSource {
+public final class AadClientCredentialsTokenSource extends CachedTokenSource {
     /** Azure AD's public login endpoint. */
     public static final URI DEFAULT_LOGIN_ENDPOINT =
             URI.create("https://login.microsoftonline.com");
-
-    private final TokenCache cache;
 
     /** Tokens from Azure AD for the application {@code clientId} of {@code tenantId}. */
     public AadClientCredentialsTokenSource(OkHttpClient http, String tenantId, String clientId,
@@ -45,29 +44,8 @@ public final class AadClientCredentialsTokenSource implements TokenSource {
 
     AadClientCredentialsTokenSource(OkHttpClient http, String tenantId, String clientId,
             Secret clientSecret, URI loginEndpoint, Clock clock, Ticker ticker) {
-        this.cache = new TokenCache(new Fetcher(http, tenantId, clientId, clientSecret,
-                loginEndpoint, clock), ticker);
-    }
-
-    @Override
-    public String token() throws AuthException {
-        return cache.get().reveal();
-    }
-
-    @Override
-    public void invalidate() {
-        cache.invalidate();
-    }
-
-    /** "AAD client {id} of tenant {tenant} at {token URL}"; never the secret. */
-    @Override
-    public String describe() {
-        return cache.describe();
-    }
-
-    @Override
-    public String toString() {
-        return "AadClientCredentialsTokenSource[" + describe() + "]";
+        super(new Fetcher(http, tenantId, clientId, clientSecret, loginEndpoint, clock),
+                ticker);
     }
 
     private static final class Fetcher implements TokenFetcher {

@@ -28,13 +28,11 @@ import okhttp3.Response;
  * without a restart and no key material stays in memory between fetches. Tokens are cached and
  * refreshed ahead of expiry (see {@code TokenCache}).
  */
-public final class KeyFileTokenSource implements TokenSource {
+public final class KeyFileTokenSource extends CachedTokenSource {
     /** Yandex Cloud IAM. */
     public static final URI DEFAULT_IAM_ENDPOINT = URI.create("https://iam.api.cloud.yandex.net");
 
     private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
-
-    private final TokenCache cache;
 
     /** Tokens from Yandex Cloud IAM for the key in {@code keyFile}. */
     public KeyFileTokenSource(OkHttpClient http, Path keyFile) {
@@ -48,27 +46,7 @@ public final class KeyFileTokenSource implements TokenSource {
 
     KeyFileTokenSource(OkHttpClient http, Path keyFile, URI iamEndpoint, Clock clock,
             Ticker ticker) {
-        this.cache = new TokenCache(new Fetcher(http, keyFile, iamEndpoint, clock), ticker);
-    }
-
-    @Override
-    public String token() throws AuthException {
-        return cache.get().reveal();
-    }
-
-    @Override
-    public void invalidate() {
-        cache.invalidate();
-    }
-
-    @Override
-    public String describe() {
-        return cache.describe();
-    }
-
-    @Override
-    public String toString() {
-        return "KeyFileTokenSource[" + describe() + "]";
+        super(new Fetcher(http, keyFile, iamEndpoint, clock), ticker);
     }
 
     private static final class Fetcher implements TokenFetcher {

@@ -22,14 +22,12 @@ import okhttp3.Response;
  * <p>Tokens are cached and refreshed ahead of expiry (see {@code TokenCache}). The metadata
  * service is reached directly, never through a configured HTTP proxy.
  */
-public final class ManagedIdentityTokenSource implements TokenSource {
+public final class ManagedIdentityTokenSource extends CachedTokenSource {
     /** The link-local instance metadata service of an Azure VM. */
     public static final URI DEFAULT_IMDS_URL = URI.create("http://169.254.169.254");
 
     static final String TOKEN_PATH = "metadata/identity/oauth2/token";
     static final String API_VERSION = "2018-02-01";
-
-    private final TokenCache cache;
 
     /** Tokens of the system-assigned identity from this VM's metadata service. */
     public ManagedIdentityTokenSource(OkHttpClient http) {
@@ -52,27 +50,7 @@ public final class ManagedIdentityTokenSource implements TokenSource {
 
     ManagedIdentityTokenSource(OkHttpClient http, URI imdsUrl, String clientId, Clock clock,
             Ticker ticker) {
-        this.cache = new TokenCache(new Fetcher(http, imdsUrl, clientId, clock), ticker);
-    }
-
-    @Override
-    public String token() throws AuthException {
-        return cache.get().reveal();
-    }
-
-    @Override
-    public void invalidate() {
-        cache.invalidate();
-    }
-
-    @Override
-    public String describe() {
-        return cache.describe();
-    }
-
-    @Override
-    public String toString() {
-        return "ManagedIdentityTokenSource[" + describe() + "]";
+        super(new Fetcher(http, imdsUrl, clientId, clock), ticker);
     }
 
     private static final class Fetcher implements TokenFetcher {

@@ -21,13 +21,11 @@ import okhttp3.ResponseBody;
  * <p>Tokens are cached and refreshed ahead of expiry (see {@code TokenCache}). The metadata
  * service is reached directly, never through a configured HTTP proxy.
  */
-public final class MetadataTokenSource implements TokenSource {
+public final class MetadataTokenSource extends CachedTokenSource {
     /** The link-local metadata service of a Yandex Compute VM. */
     public static final URI DEFAULT_METADATA_URL = URI.create("http://169.254.169.254");
 
     static final String TOKEN_PATH = "computeMetadata/v1/instance/service-accounts/default/token";
-
-    private final TokenCache cache;
 
     /** Tokens from the VM's own metadata service. */
     public MetadataTokenSource(OkHttpClient http) {
@@ -40,27 +38,7 @@ public final class MetadataTokenSource implements TokenSource {
     }
 
     MetadataTokenSource(OkHttpClient http, URI metadataUrl, Ticker ticker) {
-        this.cache = new TokenCache(new Fetcher(http, metadataUrl), ticker);
-    }
-
-    @Override
-    public String token() throws AuthException {
-        return cache.get().reveal();
-    }
-
-    @Override
-    public void invalidate() {
-        cache.invalidate();
-    }
-
-    @Override
-    public String describe() {
-        return cache.describe();
-    }
-
-    @Override
-    public String toString() {
-        return "MetadataTokenSource[" + describe() + "]";
+        super(new Fetcher(http, metadataUrl), ticker);
     }
 
     private static final class Fetcher implements TokenFetcher {

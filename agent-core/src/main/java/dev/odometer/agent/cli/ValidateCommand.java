@@ -10,11 +10,9 @@ import dev.odometer.agent.marketplace.MarketplaceClients;
 import dev.odometer.agent.marketplace.SkuValidation;
 import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.azure.AzureSkuValidation;
-import dev.odometer.agent.marketplace.azure.AzureValidationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,30 +58,18 @@ final class ValidateCommand implements Callable<Integer> {
         for (SkuConfig sku : parsed.skus().values()) {
             skuIds.put(sku.alias(), sku.skuId());
         }
-        boolean ok;
-        List<String> lines;
-        List<String> problems;
-        if (parsed.marketplace() == Marketplace.AZURE) {
-            AzureValidationReport report = AzureSkuValidation.check(client, skuIds);
-            ok = report.isOk();
-            lines = report.lines();
-            problems = report.problems();
-        } else {
-            ValidationReport report = SkuValidation.check(client, skuIds);
-            ok = report.isOk();
-            lines = report.lines();
-            problems = report.problems();
-        }
+        ValidationReport report = parsed.marketplace() == Marketplace.AZURE
+                ? AzureSkuValidation.check(client, skuIds) : SkuValidation.check(client, skuIds);
         out.println("odometer: checked " + client.describe());
-        for (String line : lines) {
+        for (String line : report.lines()) {
             out.println("  " + line);
         }
-        if (ok) {
+        if (report.isOk()) {
             out.println("odometer: OK: the credentials, the product and all " + skuIds.size()
                     + " SKUs are accepted");
             return 0;
         }
-        err.println("odometer: " + problems.size() + " problem(s) above: fix them and "
+        err.println("odometer: " + report.problems().size() + " problem(s) above: fix them and "
                 + "run validate again");
         return 1;
     }

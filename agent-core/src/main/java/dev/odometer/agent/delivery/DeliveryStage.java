@@ -10,11 +10,9 @@ import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.SkuValidation;
 import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.azure.AzureSkuValidation;
-import dev.odometer.agent.marketplace.azure.AzureValidationReport;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.management.JMException;
@@ -68,23 +66,14 @@ public final class DeliveryStage {
         for (SkuConfig sku : config.skus().values()) {
             skuIds.put(sku.alias(), sku.skuId());
         }
-        boolean ok;
-        List<String> problems;
-        if (config.marketplace() == Marketplace.AZURE) {
-            AzureValidationReport report = AzureSkuValidation.check(client, skuIds);
-            ok = report.isOk();
-            problems = report.problems();
-        } else {
-            ValidationReport report = SkuValidation.check(client, skuIds);
-            ok = report.isOk();
-            problems = report.problems();
-        }
-        if (ok) {
+        ValidationReport report = config.marketplace() == Marketplace.AZURE
+                ? AzureSkuValidation.check(client, skuIds) : SkuValidation.check(client, skuIds);
+        if (report.isOk()) {
             LOG.info("validated " + client.describe() + ": the credentials and all "
                     + skuIds.size() + " SKUs are accepted");
             return;
         }
-        for (String problem : problems) {
+        for (String problem : report.problems()) {
             LOG.error("start-up validation: " + problem);
         }
     }

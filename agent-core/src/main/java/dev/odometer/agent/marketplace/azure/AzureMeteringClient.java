@@ -1,17 +1,15 @@
 package dev.odometer.agent.marketplace.azure;
 
-import dev.odometer.agent.auth.AuthException;
 import dev.odometer.agent.auth.TokenSource;
 import dev.odometer.agent.marketplace.DeliveryException;
 import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.MeteringEndpoint;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,14 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import okhttp3.Call;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * Reports usage to the Azure Marketplace Metering Service:
@@ -45,9 +37,10 @@ import okhttp3.Response;
  * <p>Azure has no client-chosen event id: results are matched to records by dimension and hour
  * (see {@code BatchAnswer}). A 401 invalidates the token and the same request is retried once
  * with a fresh one; everything else is left to the caller's delivery loop, as a
- * {@link DeliveryException} classified like the Yandex client's. Each HTTP request carries a
- * fresh {@code x-ms-requestid}; one {@code x-ms-correlationid} covers a call and its retry.
- * There is no dry run: {@link #validate} only obtains a token. Thread-safe.
+ * {@link DeliveryException} classified like the Yandex client's (both call through {@link
+ * MeteringEndpoint}). Each HTTP request carries a fresh {@code x-ms-requestid}; one {@code
+ * x-ms-correlationid} covers a call and its retry. There is no dry run: {@link #validate} only
+ * obtains a token. Thread-safe.
  */
 public final class AzureMeteringClient implements MarketplaceClient {
     /** The public Azure Marketplace metering API. */
@@ -56,8 +49,6 @@ public final class AzureMeteringClient implements MarketplaceClient {
     public static final int MAX_BATCH_SIZE = 25;
     /** The API version this client speaks. */
     public static final String API_VERSION = "2018-08-31";
-
-    private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
 
     /** What the usage is reported for, hence which field names it. */
     public enum Mode {
@@ -79,14 +70,12 @@ public final class AzureMeteringClient implements MarketplaceClient {
         }
     }
 
-    private final OkHttpClient http;
     private final HttpUrl url;
-    private final String where;
+    private final MeteringEndpoint endpoint;
     private final Mode mode;
     private final String resource;
     private final String planId;
     private final TokenSource tokens;
-    private final Clock clock;
 
     /** As below, with the system clock. */
     public AzureMeteringClient(OkHttpClient http, URI endpoint, Mode mode, String resource,
@@ -106,12 +95,12 @@ public final class AzureMeteringClient implements MarketplaceClient {
      */
     public AzureMeteringClient(OkHttpClient http, URI endpoint, Mode mode, String resource,
             String planId, TokenSource tokens, Clock clock) {
-        this.http = Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(http, "http");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.resource = required(resource, "the " + mode.noun + " (" + mode.resourceField + ")");
         this.planId = required(planId, "the plan id");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(clock, "clock");
         HttpUrl base = HttpUrl.parse(Objects.requireNonNull(endpoint, "endpoint").toString());
         if (base == null) {
             throw new IllegalArgumentException(
@@ -121,7 +110,7 @@ public final class AzureMeteringClient implements MarketplaceClient {
                 .addPathSegments("api/batchUsageEvent")
                 .addQueryParameter("api-version", API_VERSION)
                 .build();
-        this.where = "POST " + url;
+        this.endpoint = new MeteringEndpoint(http, url, tokens, Failures.AZURE, clock);
     }
 
     private static String required(String value, String what) {
@@ -137,24 +126,13 @@ public final class AzureMeteringClient implements MarketplaceClient {
         List<EventKey> keys = checkBatch(batch);
         byte[] body = BatchRequest.body(mode, resource, planId, batch, keys);
         String correlationId = UUID.randomUUID().toString();
-        String first = token();
-        Answer answer = exchange(body, first, correlationId);
-        String second = null;
-        if (answer.code == 401) {
-            tokens.invalidate();
-            second = token();
-            answer = exchange(body, second, correlationId);
-        }
-        List<String> sentTokens = Arrays.asList(first, second);
-        if (answer.code >= 200 && answer.code < 300) {
-            SendResult result = BatchAnswer.read(answer.body, batch, keys, sentTokens);
-            if (result == null) {
-                throw Failures.unreadableAnswer(where, answer.code, answer.ids);
-            }
-            return result;
-        }
-        throw Failures.status(where, answer.code, answer.reasonPhrase, answer.headers,
-                answer.body, sentTokens, tokens.describe(), clock, answer.ids);
+        return endpoint.post(body, request -> {
+            String requestId = UUID.randomUUID().toString();
+            request.header("x-ms-requestid", requestId)
+                    .header("x-ms-correlationid", correlationId);
+            return "[x-ms-requestid " + requestId + ", x-ms-correlationid " + correlationId
+                    + "]";
+        }, (answer, sentTokens) -> BatchAnswer.read(answer, batch, keys, sentTokens));
     }
 
     /**
@@ -167,7 +145,7 @@ public final class AzureMeteringClient implements MarketplaceClient {
     @Override
     public SendResult validate(List<UsageRecord> batch) throws DeliveryException {
         checkBatch(batch);
-        token();
+        endpoint.token();
         String reason = "not checked: Azure Marketplace has no dry run; a token was obtained ("
                 + tokens.describe() + ") and no usage was sent";
         SendResult.Builder result = SendResult.builder(batch);
@@ -222,63 +200,5 @@ public final class AzureMeteringClient implements MarketplaceClient {
             keys.add(key);
         }
         return keys;
-    }
-
-    private String token() throws DeliveryException {
-        try {
-            return tokens.token();
-        } catch (AuthException e) {
-            throw Failures.noToken(where, tokens.describe(), e);
-        }
-    }
-
-    private Answer exchange(byte[] body, String token, String correlationId)
-            throws DeliveryException {
-        String requestId = UUID.randomUUID().toString();
-        String ids = "[x-ms-requestid " + requestId + ", x-ms-correlationid " + correlationId
-                + "]";
-        Request request;
-        try {
-            request = new Request.Builder()
-                    .url(url)
-                    .header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json")
-                    .header("x-ms-requestid", requestId)
-                    .header("x-ms-correlationid", correlationId)
-                    .post(RequestBody.create(body, JSON_TYPE))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw Failures.badToken(where, tokens.describe());
-        }
-        Call call = http.newCall(request);
-        RequestWritten written = new RequestWritten();
-        call.addEventListener(written);
-        try (Response response = call.execute()) {
-            boolean success = response.isSuccessful();
-            byte[] responseBody = success
-                    ? response.body().bytes()
-                    : response.peekBody(64 * 1024).bytes();
-            return new Answer(response.code(), response.message(), response.headers(),
-                    responseBody, ids);
-        } catch (IOException e) {
-            throw Failures.io(where, e, written.started(), ids);
-        }
-    }
-
-    /** An HTTP answer, read completely, with the ids its request carried. */
-    private static final class Answer {
-        final int code;
-        final String reasonPhrase;
-        final Headers headers;
-        final byte[] body;
-        final String ids;
-
-        Answer(int code, String reasonPhrase, Headers headers, byte[] body, String ids) {
-            this.code = code;
-            this.reasonPhrase = reasonPhrase;
-            this.headers = headers;
-            this.body = body;
-            this.ids = ids;
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.odometer.agent.marketplace.azure;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import dev.odometer.agent.marketplace.JsonObjects;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Instant;
@@ -29,17 +29,12 @@ final class BatchAnswer {
      */
     static SendResult read(byte[] body, List<UsageRecord> batch, List<EventKey> keys,
             List<String> sentTokens) {
-        Object root;
-        try {
-            root = JSON.std.anyFrom(body);
-        } catch (Exception e) {
-            return null;
-        }
-        if (!(root instanceof Map)) {
+        Map<?, ?> root = JsonObjects.parse(body);
+        if (root == null) {
             return null;
         }
         SendResult.Builder result = SendResult.builder(batch);
-        Object results = ((Map<?, ?>) root).get("result");
+        Object results = root.get("result");
         if (!(results instanceof List)) {
             return result.build();
         }

@@ -1,6 +1,6 @@
 package dev.odometer.agent.marketplace.yandex;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import dev.odometer.agent.marketplace.JsonObjects;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
@@ -21,16 +21,10 @@ final class WriteAnswer {
 
     /** @return the result, or null when the body is not a JSON object */
     static SendResult read(byte[] body, List<UsageRecord> batch) {
-        Object root;
-        try {
-            root = JSON.std.anyFrom(body);
-        } catch (Exception e) {
+        Map<?, ?> answer = JsonObjects.parse(body);
+        if (answer == null) {
             return null;
         }
-        if (!(root instanceof Map)) {
-            return null;
-        }
-        Map<?, ?> answer = (Map<?, ?>) root;
         SendResult.Builder result = SendResult.builder(batch);
         for (Map<?, ?> entry : entries(answer.get("rejected"))) {
             UUID uuid = uuid(entry.get("uuid"));

@@ -1,28 +1,20 @@
 package dev.odometer.agent.marketplace.yandex;
 
-import dev.odometer.agent.auth.AuthException;
 import dev.odometer.agent.auth.TokenSource;
 import dev.odometer.agent.marketplace.DeliveryException;
 import dev.odometer.agent.marketplace.MarketplaceClient;
+import dev.odometer.agent.marketplace.MeteringEndpoint;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import okhttp3.Call;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * Writes usage to the Yandex Cloud Marketplace Metering API over REST.
@@ -45,8 +37,6 @@ public final class YandexMeteringClient implements MarketplaceClient {
             URI.create("https://marketplace.api.cloud.yandex.net");
     /** The API takes 1 to 25 records a call. */
     public static final int MAX_BATCH_SIZE = 25;
-
-    private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
 
     /** Which product kind, hence which API method and id field. */
     public enum Mode {
@@ -80,9 +70,8 @@ public final class YandexMeteringClient implements MarketplaceClient {
         }
     }
 
-    private final OkHttpClient http;
     private final HttpUrl url;
-    private final String where;
+    private final MeteringEndpoint endpoint;
     private final Mode mode;
     private final String productId;
     private final TokenSource tokens;
@@ -103,7 +92,7 @@ public final class YandexMeteringClient implements MarketplaceClient {
     /** As above, with the clock that caps timestamps and reads Retry-After dates. */
     public YandexMeteringClient(OkHttpClient http, URI endpoint, Mode mode, String productId,
             TokenSource tokens, Clock clock) {
-        this.http = Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(http, "http");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.productId = Objects.requireNonNull(productId, "productId");
         if (productId.trim().isEmpty()) {
@@ -118,7 +107,7 @@ public final class YandexMeteringClient implements MarketplaceClient {
         }
         this.url = base.newBuilder().username("").password("").query(null).fragment(null)
                 .addPathSegments(mode.path()).build();
-        this.where = "POST " + url;
+        this.endpoint = new MeteringEndpoint(http, url, tokens, Failures.YANDEX, clock);
     }
 
     @Override
@@ -151,23 +140,8 @@ public final class YandexMeteringClient implements MarketplaceClient {
             throws DeliveryException {
         checkBatch(batch);
         byte[] body = WriteRequest.body(mode, productId, batch, validateOnly, clock.instant());
-        String first = token();
-        Answer answer = exchange(body, first);
-        String second = null;
-        if (answer.code == 401) {
-            tokens.invalidate();
-            second = token();
-            answer = exchange(body, second);
-        }
-        if (answer.code >= 200 && answer.code < 300) {
-            SendResult result = WriteAnswer.read(answer.body, batch);
-            if (result == null) {
-                throw Failures.unreadableAnswer(where, answer.code);
-            }
-            return result;
-        }
-        throw Failures.status(where, answer.code, answer.reasonPhrase, answer.headers,
-                answer.body, Arrays.asList(first, second), tokens.describe(), clock);
+        return endpoint.post(body, MeteringEndpoint.Stamp.NONE,
+                (answer, sentTokens) -> WriteAnswer.read(answer, batch));
     }
 
     private static void checkBatch(List<UsageRecord> batch) {
@@ -181,56 +155,6 @@ public final class YandexMeteringClient implements MarketplaceClient {
                 throw new IllegalArgumentException(
                         "uuid " + record.uuid() + " appears twice in the batch");
             }
-        }
-    }
-
-    private String token() throws DeliveryException {
-        try {
-            return tokens.token();
-        } catch (AuthException e) {
-            throw Failures.noToken(where, tokens.describe(), e);
-        }
-    }
-
-    private Answer exchange(byte[] body, String token) throws DeliveryException {
-        Request request;
-        try {
-            request = new Request.Builder()
-                    .url(url)
-                    .header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json")
-                    .post(RequestBody.create(body, JSON_TYPE))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw Failures.badToken(where, tokens.describe());
-        }
-        Call call = http.newCall(request);
-        RequestWritten written = new RequestWritten();
-        call.addEventListener(written);
-        try (Response response = call.execute()) {
-            boolean success = response.isSuccessful();
-            byte[] responseBody = success
-                    ? response.body().bytes()
-                    : response.peekBody(64 * 1024).bytes();
-            return new Answer(response.code(), response.message(), response.headers(),
-                    responseBody);
-        } catch (IOException e) {
-            throw Failures.io(where, e, written.started());
-        }
-    }
-
-    /** An HTTP answer, read completely. */
-    private static final class Answer {
-        final int code;
-        final String reasonPhrase;
-        final Headers headers;
-        final byte[] body;
-
-        Answer(int code, String reasonPhrase, Headers headers, byte[] body) {
-            this.code = code;
-            this.reasonPhrase = reasonPhrase;
-            this.headers = headers;
-            this.body = body;
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.odometer.agent.marketplace.DeliveryException.Kind;
 import dev.odometer.agent.marketplace.HttpClients;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
+import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.azure.AzureMeteringClient.Mode;
 import dev.odometer.agent.record.UsageRecord;
 import dev.odometer.agent.testing.LogCapture;
@@ -189,7 +190,7 @@ class AzureEmulatorTest {
 
     @Test
     void validationObtainsATokenAndWritesNothing() {
-        AzureValidationReport report = AzureSkuValidation.check(client(),
+        ValidationReport report = AzureSkuValidation.check(client(),
                 Map.of("emails", "email", "requests", "request"));
 
         assertThat(report.isOk()).as("%s", report).isTrue();

@@ -1,18 +1,17 @@
 package dev.odometer.agent.marketplace.azure;
 
+import static dev.odometer.agent.testing.MockServers.body;
+
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.odometer.agent.record.UsageRecord;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /** Test helpers around a MockWebServer playing the Azure metering API; JSON via jackson-jr. */
@@ -28,10 +27,6 @@ final class AzureServer {
     private AzureServer() {
     }
 
-    static URI endpoint(MockWebServer server) {
-        return server.url("/").uri();
-    }
-
     static MockResponse json(int code, Object body) {
         try {
             return new MockResponse.Builder().code(code)
@@ -44,18 +39,6 @@ final class AzureServer {
 
     static MockResponse json(Object body) {
         return json(200, body);
-    }
-
-    static RecordedRequest take(MockWebServer server) throws InterruptedException {
-        RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
-        if (request == null) {
-            throw new AssertionError("no request reached the server");
-        }
-        return request;
-    }
-
-    static Map<String, Object> body(RecordedRequest request) throws IOException {
-        return JSON.std.mapFrom(request.getBody().utf8());
     }
 
     @SuppressWarnings("unchecked")

@@ -3,8 +3,8 @@ package dev.odometer.agent.marketplace.azure;
 import static dev.odometer.agent.marketplace.azure.AzureServer.NOW;
 import static dev.odometer.agent.marketplace.azure.AzureServer.PLAN;
 import static dev.odometer.agent.marketplace.azure.AzureServer.SUBSCRIPTION;
-import static dev.odometer.agent.marketplace.azure.AzureServer.endpoint;
 import static dev.odometer.agent.marketplace.azure.AzureServer.record;
+import static dev.odometer.agent.testing.MockServers.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -16,8 +16,10 @@ import dev.odometer.agent.marketplace.HttpClients;
 import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
+import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.azure.AzureMeteringClient.Mode;
 import dev.odometer.agent.record.UsageRecord;
+import dev.odometer.agent.testing.CountingTokens;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -107,7 +109,7 @@ class AzureValidationTest {
 
     @Test
     void aReportSaysCredentialsOkAndEachSkuNotCheckedWithoutAProblem() {
-        AzureValidationReport report = AzureSkuValidation.check(client,
+        ValidationReport report = AzureSkuValidation.check(client,
                 skus("emails", "email", "requests", "request"), clock);
 
         assertThat(report.isOk()).isTrue();
@@ -126,7 +128,7 @@ class AzureValidationTest {
 
     @Test
     void noTokenIsOneProblemAndEverySkuIsNotChecked() {
-        AzureValidationReport report = AzureSkuValidation.check(client(NO_TOKEN),
+        ValidationReport report = AzureSkuValidation.check(client(NO_TOKEN),
                 skus("emails", "email", "requests", "request"), clock);
 
         assertThat(report.isOk()).isFalse();
@@ -141,7 +143,7 @@ class AzureValidationTest {
 
     @Test
     void twoSkusOnOneDimensionAreAProblemBecauseTheirHoursWouldCollide() {
-        AzureValidationReport report = AzureSkuValidation.check(client,
+        ValidationReport report = AzureSkuValidation.check(client,
                 skus("emails", "email", "newsletters", "email", "requests", "request"), clock);
 
         assertThat(report.isOk()).isFalse();
@@ -182,7 +184,7 @@ class AzureValidationTest {
             many.put("alias-" + i, "dimension-" + i);
         }
 
-        AzureValidationReport report = AzureSkuValidation.check(counting, many, clock);
+        ValidationReport report = AzureSkuValidation.check(counting, many, clock);
 
         assertThat(batchSizes).containsExactly(25, 5);
         assertThat(report.isOk()).isTrue();
@@ -191,7 +193,7 @@ class AzureValidationTest {
 
     @Test
     void noSkusIsAProblemNotACrash() {
-        AzureValidationReport report = AzureSkuValidation.check(client, Map.of(), clock);
+        ValidationReport report = AzureSkuValidation.check(client, Map.of(), clock);
 
         assertThat(report.isOk()).isFalse();
         assertThat(report.problems()).singleElement().asString().contains("No SKUs");

@@ -1,9 +1,9 @@
 package dev.odometer.agent.marketplace.yandex;
 
 import static dev.odometer.agent.marketplace.yandex.YandexServer.NOW;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.endpoint;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.json;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.record;
+import static dev.odometer.agent.testing.MockServers.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -13,6 +13,7 @@ import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.marketplace.yandex.YandexMeteringClient.Mode;
 import dev.odometer.agent.record.UsageRecord;
+import dev.odometer.agent.testing.CountingTokens;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;

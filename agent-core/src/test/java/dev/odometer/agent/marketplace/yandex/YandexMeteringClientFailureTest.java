@@ -2,11 +2,11 @@ package dev.odometer.agent.marketplace.yandex;
 
 import static dev.odometer.agent.marketplace.yandex.YandexServer.NOW;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.acceptedAll;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.endpoint;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.json;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.record;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.take;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.uuids;
+import static dev.odometer.agent.testing.MockServers.endpoint;
+import static dev.odometer.agent.testing.MockServers.take;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,6 +19,7 @@ import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.marketplace.yandex.YandexMeteringClient.Mode;
 import dev.odometer.agent.record.UsageRecord;
+import dev.odometer.agent.testing.CountingTokens;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -2,13 +2,13 @@ package dev.odometer.agent.marketplace.yandex;
 
 import static dev.odometer.agent.marketplace.yandex.YandexServer.NOW;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.acceptedAll;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.body;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.endpoint;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.json;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.record;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.take;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.usageRecords;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.uuids;
+import static dev.odometer.agent.testing.MockServers.body;
+import static dev.odometer.agent.testing.MockServers.endpoint;
+import static dev.odometer.agent.testing.MockServers.take;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +16,7 @@ import dev.odometer.agent.marketplace.DeliveryException;
 import dev.odometer.agent.marketplace.HttpClients;
 import dev.odometer.agent.marketplace.yandex.YandexMeteringClient.Mode;
 import dev.odometer.agent.record.UsageRecord;
+import dev.odometer.agent.testing.CountingTokens;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,28 +1,24 @@
 package dev.odometer.agent.marketplace.yandex;
 
+import static dev.odometer.agent.testing.MockServers.body;
+
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.odometer.agent.record.UsageRecord;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
-/** Test helpers around a MockWebServer playing the Yandex metering API. */
+/** Test helpers around a MockWebServer playing the Yandex metering API; JSON via jackson-jr. */
 final class YandexServer {
     static final Instant NOW = Instant.parse("2024-09-16T19:01:10.591128Z");
 
     private YandexServer() {
-    }
-
-    static URI endpoint(MockWebServer server) {
-        return server.url("/").uri();
     }
 
     static MockResponse json(int code, String body) {
@@ -32,18 +28,6 @@ final class YandexServer {
 
     static MockResponse json(String body) {
         return json(200, body);
-    }
-
-    static RecordedRequest take(MockWebServer server) throws InterruptedException {
-        RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
-        if (request == null) {
-            throw new AssertionError("no request reached the server");
-        }
-        return request;
-    }
-
-    static Map<String, Object> body(RecordedRequest request) throws IOException {
-        return JSON.std.mapFrom(request.getBody().utf8());
     }
 
     @SuppressWarnings("unchecked")
@@ -63,12 +47,19 @@ final class YandexServer {
         return new UsageRecord(UUID.randomUUID(), alias, skuId, quantity, NOW.minusSeconds(60));
     }
 
+    /** The answer accepting every record of {@code batch}. */
     static String acceptedAll(List<UsageRecord> batch) {
-        StringBuilder out = new StringBuilder("{\"accepted\":[");
-        for (int i = 0; i < batch.size(); i++) {
-            out.append(i == 0 ? "" : ",").append("{\"uuid\":\"").append(batch.get(i).uuid())
-                    .append("\"}");
+        List<Map<String, Object>> accepted = new ArrayList<>();
+        for (UsageRecord record : batch) {
+            accepted.add(Map.of("uuid", record.uuid().toString()));
         }
-        return out.append("],\"rejected\":[]}").toString();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", accepted);
+        answer.put("rejected", List.of());
+        try {
+            return JSON.std.asString(answer);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,16 +1,17 @@
 package dev.odometer.agent.marketplace.yandex;
 
 import static dev.odometer.agent.marketplace.yandex.YandexServer.NOW;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.body;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.endpoint;
 import static dev.odometer.agent.marketplace.yandex.YandexServer.json;
-import static dev.odometer.agent.marketplace.yandex.YandexServer.take;
+import static dev.odometer.agent.testing.MockServers.body;
+import static dev.odometer.agent.testing.MockServers.endpoint;
+import static dev.odometer.agent.testing.MockServers.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.odometer.agent.marketplace.HttpClients;
 import dev.odometer.agent.marketplace.SkuValidation;
 import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.yandex.YandexMeteringClient.Mode;
+import dev.odometer.agent.testing.CountingTokens;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;

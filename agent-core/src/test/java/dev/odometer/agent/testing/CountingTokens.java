@@ -1,13 +1,15 @@
-package dev.odometer.agent.marketplace.yandex;
+package dev.odometer.agent.testing;
 
 import dev.odometer.agent.auth.AuthException;
 import dev.odometer.agent.auth.TokenSource;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Hands out "secret-token-1", then after each invalidate() the next number. */
-final class CountingTokens implements TokenSource {
-    final AtomicInteger fetches = new AtomicInteger();
-    final AtomicInteger invalidations = new AtomicInteger();
+public final class CountingTokens implements TokenSource {
+    /** How many tokens were handed out fresh. */
+    public final AtomicInteger fetches = new AtomicInteger();
+    /** How many times the token was invalidated. */
+    public final AtomicInteger invalidations = new AtomicInteger();
     private volatile String current;
 
     @Override
