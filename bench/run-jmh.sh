@@ -22,5 +22,9 @@ if [[ " $* " != *" -rff "* ]]; then
 fi
 cd "$target"
 echo "[run-jmh] $(nproc) cores; $("$java" -version 2>&1 | head -1); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# the machine may be shared: sample the 1-minute load average every 10 s during the run
+( while sleep 10; do echo "$(date +%T) $(cut -d' ' -f1 /proc/loadavg)"; done ) > results/load-during-jmh.txt &
+sampler=$!
+trap 'kill "$sampler" 2>/dev/null' EXIT
 "$java" -jar benchmarks.jar "${results[@]}" "$@"
-echo "[run-jmh] done; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "[run-jmh] done; load average: $(cut -d' ' -f1-3 /proc/loadavg); 1-minute load during the run (min/median/max of 10 s samples): $(cut -d' ' -f2 results/load-during-jmh.txt | sort -n | awk '{a[NR]=$1} END {if (NR) print a[1], a[int((NR+1)/2)], a[NR]; else print "n/a"}')"
