@@ -2,7 +2,7 @@
 # Per-call cost of counting a call (JMH): plain, Odometer @Metered, Micrometer, Dropwizard,
 # OpenTelemetry @WithSpan, 1 and 2 threads, in one JMH run. Each benchmark method forks JVMs
 # with exactly the agent its row needs (see PerCallBenchmark); the agent paths are relative to
-# bench/target, so JMH runs there. Results: bench/target/results/per-call.csv (unless -rff given).
+# bench/target, so JMH runs there. Results: bench/target/results/per-call.json (unless -rff given).
 #
 # Usage: bench/run-jmh.sh [JMH options, e.g. -f 1 -wi 3 -i 3, or a benchmark regex]
 #        JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-jmh.sh   (another JDK)
@@ -18,7 +18,7 @@ java="${JAVA:-java}"
 results=()
 mkdir -p "$target/results"
 if [[ " $* " != *" -rff "* ]]; then
-  results=(-rf csv -rff results/per-call.csv)
+  results=(-rf json -rff results/per-call.json)
 fi
 cd "$target"
 echo "[run-jmh] $(nproc) cores; $("$java" -version 2>&1 | head -1); load average: $(cut -d' ' -f1-3 /proc/loadavg)"

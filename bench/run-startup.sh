@@ -5,7 +5,8 @@
 # bench/target/results/startup-*.csv.
 #
 # Usage: bench/run-startup.sh [--runs 15]           timed comparison
-#        bench/run-startup.sh --diagnose [--runs 5] where the time goes: phases split by probe
+#        bench/run-startup.sh --diagnose [--runs 5] [--configs none,filter-only,odometer]
+#                                                  where the time goes: phases split by probe
 #                                                  agents, CPU time, class loads by source
 #        JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-startup.sh   (another JDK)
 set -euo pipefail

@@ -39,9 +39,16 @@ public final class Charts {
         Path out = Path.of(args[1]);
         String subtitle = args.length > 2 ? args[2] : "";
         Files.createDirectories(out);
-        Path perCall = results.resolve("per-call.csv");
-        if (Files.exists(perCall)) {
-            perCallChart(perCall, out.resolve("benchmarks-per-call.png"), subtitle);
+        for (String file : new String[] {"per-call.json", "per-call.csv"}) {
+            Path perCall = results.resolve(file);
+            if (Files.exists(perCall)) {
+                Map<String, double[]> scores = perCallScores(perCall);
+                perCallChart(scores, out.resolve("benchmarks-per-call.png"), subtitle);
+                List<String> table = perCallTable(scores);
+                Files.write(results.resolve("per-call-table.md"), table, StandardCharsets.UTF_8);
+                table.forEach(System.out::println);
+                break;
+            }
         }
         Path startup = results.resolve("startup-summary.csv");
         if (Files.exists(startup)) {
@@ -60,15 +67,134 @@ public final class Charts {
         {"otelWithSpan", "OpenTelemetry agent @WithSpan"},
     };
 
-    private static void perCallChart(Path csv, Path png, String subtitle) throws IOException {
-        Map<String, double[]> scores = new LinkedHashMap<>(); // name -> score, error
-        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8).subList(1,
-                Files.readAllLines(csv).size())) {
-            String[] f = line.split(",");
-            String name = unquote(f[0]);
-            name = name.substring(name.lastIndexOf('.') + 1);
-            scores.put(name, new double[] {Double.parseDouble(f[4]), parseOrZero(f[5])});
+    /**
+     * Benchmark short name to {mean, 99.9% error, median of iterations (NaN from CSV), worst fork
+     * mean, best fork mean}, from JMH's JSON (preferred: it has the raw iterations) or CSV.
+     */
+    static Map<String, double[]> perCallScores(Path file) throws IOException {
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (file.toString().endsWith(".csv")) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                scores.put(shortName(unquote(f[0])), new double[] {Double.parseDouble(f[4]),
+                    parseOrZero(f[5]), Double.NaN, Double.NaN, Double.NaN});
+            }
+            return scores;
         }
+        String[] blocks = text.split("\"benchmark\"\\s*:\\s*\"");
+        for (int i = 1; i < blocks.length; i++) {
+            String b = blocks[i];
+            String name = shortName(b.substring(0, b.indexOf('"')));
+            String metric = b.substring(b.indexOf("\"primaryMetric\""));
+            double score = number(metric, "\"score\"\\s*:\\s*([-0-9.eE]+|\"NaN\")");
+            double error = number(metric, "\"scoreError\"\\s*:\\s*([-0-9.eE]+|\"NaN\")");
+            double median = number(metric, "\"50\\.0\"\\s*:\\s*([-0-9.eE]+|\"NaN\")");
+            // "rawData" : [ [fork 1 iterations], [fork 2 ...], ... ]
+            int at = metric.indexOf('[', metric.indexOf("\"rawData\""));
+            double worst = Double.NEGATIVE_INFINITY;
+            double best = Double.POSITIVE_INFINITY;
+            int depth = 0;
+            StringBuilder fork = new StringBuilder();
+            for (int c = at; c < metric.length(); c++) {
+                char ch = metric.charAt(c);
+                if (ch == '[') {
+                    depth++;
+                    fork.setLength(0);
+                } else if (ch == ']') {
+                    depth--;
+                    if (depth == 0) {
+                        break;
+                    }
+                    double sum = 0;
+                    int n = 0;
+                    for (String v : fork.toString().split(",")) {
+                        if (!v.isBlank()) {
+                            sum += Double.parseDouble(v.trim());
+                            n++;
+                        }
+                    }
+                    if (n > 0) {
+                        worst = Math.max(worst, sum / n);
+                        best = Math.min(best, sum / n);
+                    }
+                } else if (depth == 2) {
+                    fork.append(ch);
+                }
+            }
+            scores.put(name, new double[] {score, Double.isNaN(error) ? 0 : error, median, worst,
+                best});
+        }
+        return scores;
+    }
+
+    private static double number(String text, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+        if (!m.find() || m.group(1).contains("NaN")) {
+            return Double.NaN;
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static String shortName(String benchmark) {
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    /** The per-call figures as Markdown tables: 1 thread, then 2 threads, then the controls. */
+    static List<String> perCallTable(Map<String, double[]> scores) {
+        List<String> out = new ArrayList<>();
+        String[] suffix = {"", "_2threads"};
+        String[] title = {"1 thread", "2 threads"};
+        for (int t = 0; t < 2; t++) {
+            double[] plain = scores.get("plain" + suffix[t]);
+            double[] odometer = scores.get("odometer" + suffix[t]);
+            if (plain == null || odometer == null) {
+                continue;
+            }
+            out.add("");
+            out.add("**" + title[t] + "** (ns/op: JMH mean ± 99.9% error over 3 forks × 5 "
+                    + "iterations; median iteration; slowest and fastest fork mean)");
+            out.add("");
+            out.add("| row | ns/op | median | forks | × plain | added vs plain (ns) "
+                    + "| × Odometer |");
+            out.add("|---|---:|---:|---:|---:|---:|---:|");
+            for (String[] row : ROWS) {
+                double[] v = scores.get(row[0] + suffix[t]);
+                if (v == null) {
+                    continue;
+                }
+                String name = row[0].equals("odometer") ? "**" + row[1] + "**" : row[1];
+                out.add("| " + name + " | " + num(v[0]) + " ± " + num(v[1]) + " | "
+                        + (Double.isNaN(v[2]) ? "" : num(v[2])) + " | "
+                        + (Double.isNaN(v[4]) ? "" : num(v[4]) + "–" + num(v[3])) + " | "
+                        + String.format(Locale.ROOT, "%.2f", v[0] / plain[0]) + " | "
+                        + (row[0].equals("plain") ? "" : String.format(Locale.ROOT, "%+.2f",
+                                v[0] - plain[0])) + " | "
+                        + (row[0].equals("plain") ? "" : String.format(Locale.ROOT, "%.2f",
+                                v[0] / odometer[0])) + " |");
+            }
+        }
+        out.add("");
+        out.add("**Controls** (the plain method with an agent attached that has nothing to meter in "
+                + "it)");
+        out.add("");
+        out.add("| row | ns/op | × plain |");
+        out.add("|---|---:|---:|");
+        double[] plain = scores.get("plain");
+        for (String control : new String[] {"control_plainUnderOdometerAgent",
+            "control_plainUnderOtelAgent"}) {
+            double[] v = scores.get(control);
+            if (v != null && plain != null) {
+                out.add("| " + control + " | " + num(v[0]) + " ± " + num(v[1]) + " | "
+                        + String.format(Locale.ROOT, "%.2f", v[0] / plain[0]) + " |");
+            }
+        }
+        return out;
+    }
+
+    private static void perCallChart(Map<String, double[]> scores, Path png, String subtitle)
+            throws IOException {
         int width = 1100;
         int rowHeight = 58;
         int top = 96;

@@ -37,7 +37,7 @@ import java.util.jar.Manifest;
  * CPU time, and logs class loading once per config to count what each agent loads.
  *
  * <p>Runs in bench/target (run-startup.sh goes there). Usage:
- * {@code StartupHarness [--runs 15] [--diagnose] [--out results]}
+ * {@code StartupHarness [--runs 15] [--diagnose [--configs none,odometer,...]] [--out results]}
  */
 public final class StartupHarness {
     private static final String CLASSPATH = "benchmarks.jar:startup/lib/*";
@@ -57,11 +57,13 @@ public final class StartupHarness {
         int runs = 15;
         boolean diagnose = false;
         Path out = Path.of("results");
+        List<String> only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs": runs = Integer.parseInt(args[++i]); break;
                 case "--diagnose": diagnose = true; break;
                 case "--out": out = Path.of(args[++i]); break;
+                case "--configs": only = List.of(args[++i].split(",")); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -75,7 +77,7 @@ public final class StartupHarness {
         Files.createDirectories(out);
         String java = Shell.java();
         if (diagnose) {
-            diagnose(java, runs, out);
+            diagnose(java, runs, out, only);
         } else {
             time(java, runs, out);
         }
@@ -149,17 +151,23 @@ public final class StartupHarness {
 
     // ---- diagnosis ------------------------------------------------------------------------
 
-    private static void diagnose(String java, int runs, Path out) throws Exception {
+    private static void diagnose(String java, int runs, Path out, List<String> only)
+            throws Exception {
         writeProbeJar();
         String before = "-javaagent:" + PROBE_JAR + "=before";
         String after = "-javaagent:" + PROBE_JAR + "=after";
         Map<String, List<String>> configs = new LinkedHashMap<>();
         configs.put("none", List.of());
         configs.put("probe-only", List.of(before));
+        configs.put("null-transformer", List.of("-javaagent:" + PROBE_JAR + "=null-transformer"));
+        configs.put("filter-only", List.of("-javaagent:" + PROBE_JAR + "=filter-only"));
         configs.put("odometer", List.of(before, ODOMETER, after));
         List<String> otel = new ArrayList<>(List.of(before, OTEL, after));
         otel.addAll(OTEL_OPTIONS);
         configs.put("otel", otel);
+        if (only != null) {
+            configs.keySet().retainAll(only);
+        }
         List<String> names = new ArrayList<>(configs.keySet());
 
         System.out.println("[startup --diagnose] " + Shell.runtimeVersion(java) + ", " + runs
@@ -183,7 +191,8 @@ public final class StartupHarness {
                     continue;
                 }
                 Map<String, List<Double>> d = data.get(name);
-                Long probeBefore = run.values.get("probe.before");
+                Long probeBefore = run.values.containsKey("probe.before")
+                        ? run.values.get("probe.before") : firstProbe(run.values);
                 Long probeAfter = run.values.get("probe.after");
                 d.get("to_first_premain").add(probeBefore == null ? Double.NaN
                         : ms(probeBefore - run.startNanos));
@@ -242,7 +251,8 @@ public final class StartupHarness {
         List<String> loads = new ArrayList<>();
         loads.add("config,source,classes,first_ms,last_ms");
         Map<String, List<Double>> milestones = new LinkedHashMap<>();
-        List<String> logged = List.of("none", "odometer", "otel");
+        List<String> logged = new ArrayList<>(List.of("none", "odometer", "otel"));
+        logged.retainAll(names);
         Map<String, Map<String, long[]>> lastCounts = new LinkedHashMap<>();
         for (int round = 0; round < 3; round++) {
             for (int k = 0; k < logged.size(); k++) {
@@ -277,6 +287,15 @@ public final class StartupHarness {
         }
         Files.write(out.resolve("startup-milestones.csv"), ms, StandardCharsets.UTF_8);
         ms.forEach(System.out::println);
+    }
+
+    private static Long firstProbe(Map<String, Long> values) {
+        for (Map.Entry<String, Long> e : values.entrySet()) {
+            if (e.getKey().startsWith("probe.") && !e.getKey().equals("probe.after")) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** The configs' arguments without the probe agents. */
@@ -419,13 +438,20 @@ public final class StartupHarness {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"),
                 PremainClock.class.getName());
-        String entry = PremainClock.class.getName().replace('.', '/') + ".class";
+        // as Odometer's manifest has it, so the probe's transformers are registered the same way
+        manifest.getMainAttributes().put(new Attributes.Name("Can-Retransform-Classes"), "true");
         try (OutputStream file = Files.newOutputStream(Path.of(PROBE_JAR));
-             JarOutputStream jar = new JarOutputStream(file, manifest);
-             InputStream in = PremainClock.class.getClassLoader().getResourceAsStream(entry)) {
-            jar.putNextEntry(new JarEntry(entry));
-            in.transferTo(jar);
-            jar.closeEntry();
+             JarOutputStream jar = new JarOutputStream(file, manifest)) {
+            // the agent class and its anonymous transformers
+            for (String name : new String[] {"", "$1", "$2"}) {
+                String entry = PremainClock.class.getName().replace('.', '/') + name + ".class";
+                try (InputStream in = PremainClock.class.getClassLoader()
+                        .getResourceAsStream(entry)) {
+                    jar.putNextEntry(new JarEntry(entry));
+                    in.transferTo(jar);
+                    jar.closeEntry();
+                }
+            }
         }
     }
 
