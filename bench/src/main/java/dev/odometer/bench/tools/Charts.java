@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
  * plotting library needed): per-call cost (log scale, 1 and 2 threads, 99.9% error bars) and
  * start-up (median, interquartile box, min-max whiskers).
  *
- * <p>Usage: {@code Charts <results dir> <output dir> [subtitle]}
+ * <p>Usage: {@code Charts <results dir> <output dir> [per-call subtitle [start-up subtitle]]}
  */
 public final class Charts {
     private static final Color[] SERIES = {new Color(0x2b6cb0), new Color(0xdd6b20)};
@@ -38,6 +38,7 @@ public final class Charts {
         Path results = Path.of(args[0]);
         Path out = Path.of(args[1]);
         String subtitle = args.length > 2 ? args[2] : "";
+        String startupSubtitle = args.length > 3 ? args[3] : subtitle;
         Files.createDirectories(out);
         for (String file : new String[] {"per-call.json", "per-call.csv"}) {
             Path perCall = results.resolve(file);
@@ -52,7 +53,7 @@ public final class Charts {
         }
         Path startup = results.resolve("startup-summary.csv");
         if (Files.exists(startup)) {
-            startupChart(startup, out.resolve("benchmarks-startup.png"), subtitle);
+            startupChart(startup, out.resolve("benchmarks-startup.png"), startupSubtitle);
         }
     }
 
