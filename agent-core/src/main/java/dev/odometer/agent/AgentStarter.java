@@ -118,10 +118,14 @@ final class AgentStarter {
                 openJournal.close();
             }
         }, "odometer-shutdown"));
-        LOG.info("started" + (attached ? " (attached)" : "") + ": metering "
+        String started = "started" + (attached ? " (attached)" : "") + ": metering "
                 + config.skus().size() + " SKU(s) " + config.skus().keySet() + " for "
                 + config.marketplace().configName() + ", sealing every "
-                + config.flushInterval().toMillis() + " ms; config " + config.source());
+                + config.flushInterval().toMillis() + " ms; config " + config.source();
+        // logged off the premain thread: setting up the host's logging is not premain's job
+        Thread announce = new Thread(() -> LOG.info(started), "odometer-started");
+        announce.setDaemon(true);
+        announce.start();
     }
 
     private static boolean sealLastWindow(Accumulator accumulator) {

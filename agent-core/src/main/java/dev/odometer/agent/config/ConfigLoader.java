@@ -18,12 +18,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads and validates the YAML config file. Every problem becomes a {@link ConfigException}
@@ -183,9 +185,12 @@ public final class ConfigLoader {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(10);
-        Yaml yaml = new Yaml(new SafeConstructor(options));
+        // the parser and composer only: the Yaml facade would also load constructors and
+        // representers (and java.beans) that reading a node tree never uses, in premain
         try (Reader reader = new java.io.StringReader(text)) {
-            return yaml.compose(reader);
+            Composer composer = new Composer(new ParserImpl(new StreamReader(reader), options),
+                    new Resolver(), options);
+            return composer.getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String line = mark == null ? "" : ":" + (mark.getLine() + 1);

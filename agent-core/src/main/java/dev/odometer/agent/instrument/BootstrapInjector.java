@@ -4,19 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.ProtectionDomain;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 
 /**
  * Makes the classes that inlined advice calls ({@code dev.odometer.agent.bootstrap}) visible
@@ -34,6 +31,9 @@ public final class BootstrapInjector {
     static final String PACKAGE_PATH = "dev/odometer/agent/bootstrap/";
     /** Named, never referenced as a class literal: that would load it from the wrong place. */
     private static final String PROBE_CLASS = "dev.odometer.agent.bootstrap.Counters";
+    /** Every class of the bootstrap package (a test keeps this list complete). */
+    static final List<String> CLASSES = List.of("dev.odometer.agent.bootstrap.Counters",
+            "dev.odometer.agent.bootstrap.Counters$Row", "dev.odometer.agent.bootstrap.Quantities");
 
     private static volatile boolean injected;
 
@@ -50,18 +50,18 @@ public final class BootstrapInjector {
         if (injected) {
             return;
         }
-        Path location;
-        try {
-            location = Paths.get(agentClass.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            throw new IOException("cannot locate the agent jar: " + e);
-        }
+        // read by name through the loader that loaded the agent: no scan of the agent jar
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        if (Files.isDirectory(location)) {
-            readFromDirectory(location, classes);
-        } else {
-            readFromJar(location, classes);
+        ClassLoader loader = agentClass.getClassLoader();
+        for (String name : CLASSES) {
+            String resource = name.replace('.', '/') + ".class";
+            try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                    : loader.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("the agent jar has no " + resource);
+                }
+                classes.put(name, in.readAllBytes());
+            }
         }
         if (!defineInBootLoader(instrumentation, classes)) {
             appendToBootSearchPath(instrumentation, classes);
@@ -124,34 +124,4 @@ public final class BootstrapInjector {
         }
     }
 
-    private static void readFromJar(Path agentJar, Map<String, byte[]> classes)
-            throws IOException {
-        try (JarFile jar = new JarFile(agentJar.toFile())) {
-            Enumeration<JarEntry> entries = jar.entries();
-            while (entries.hasMoreElements()) {
-                JarEntry entry = entries.nextElement();
-                if (entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class")) {
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        classes.put(className(entry.getName()), in.readAllBytes());
-                    }
-                }
-            }
-        }
-    }
-
-    private static void readFromDirectory(Path classesDir, Map<String, byte[]> classes)
-            throws IOException {
-        try (Stream<Path> files = Files.list(classesDir.resolve(PACKAGE_PATH))) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".class")) {
-                    classes.put(className(PACKAGE_PATH + name), Files.readAllBytes(file));
-                }
-            }
-        }
-    }
-
-    private static String className(String entryName) {
-        return entryName.substring(0, entryName.length() - ".class".length()).replace('/', '.');
-    }
 }
