@@ -19,7 +19,6 @@ import dev.odometer.agent.record.RecordSink;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,8 +59,7 @@ final class AgentStarter {
         try {
             config = ConfigLoader.load(configPath);
         } catch (ConfigException invalid) {
-            LOG.error(invalid.getMessage() + " The application runs unmetered until this is "
-                    + "fixed.");
+            unmetered(invalid.getMessage());
             return;
         }
         Clock clock = AgentClock.create();
@@ -70,8 +68,7 @@ final class AgentStarter {
             try {
                 client = MarketplaceClients.prepare(config, clock);
             } catch (ConfigException invalid) {
-                LOG.error(invalid.getMessage() + " The application runs unmetered until this is "
-                        + "fixed.");
+                unmetered(invalid.getMessage());
                 return;
             }
         }
@@ -94,30 +91,11 @@ final class AgentStarter {
             reportJournal(journal, config);
             sink = DeliveryStage.start(config, client, journal, clock);
         }
-        Journal openJournal = journal;
         Accumulator accumulator = new Accumulator(new ArrayList<>(config.skus().values()),
                 Counters::total, sink, clock);
         accumulator.start(config.flushInterval());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            AgentLog.shutdownStarted();
-            accumulator.close();
-            if (openJournal != null) {
-                openJournal.allowFinalSeal();
-            }
-            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-            if (!sealLastWindow(accumulator)) {
-                // a full journal: deliver what waits to make room, then seal once more
-                sink.flush(config.shutdownTimeout().dividedBy(2));
-                if (!sealLastWindow(accumulator)) {
-                    LOG.error("the last usage could not be journaled before exit and is lost; "
-                            + "see the journal_max_bytes messages above");
-                }
-            }
-            sink.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            if (openJournal != null) {
-                openJournal.close();
-            }
-        }, "odometer-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownSequence(accumulator, sink,
+                journal, config.shutdownTimeout()), "odometer-shutdown"));
         String started = "started" + (attached ? " (attached)" : "") + ": metering "
                 + config.skus().size() + " SKU(s) " + config.skus().keySet() + " for "
                 + config.marketplace().configName() + ", sealing every "
@@ -128,14 +106,8 @@ final class AgentStarter {
         announce.start();
     }
 
-    private static boolean sealLastWindow(Accumulator accumulator) {
-        try {
-            accumulator.seal();
-            return true;
-        } catch (RuntimeException refused) {
-            LOG.warn("sealing the last window: " + refused.getMessage());
-            return false;
-        }
+    private static void unmetered(String why) {
+        LOG.error(why + " The application runs unmetered until this is fixed.");
     }
 
     private static void reportJournal(Journal journal, OdometerConfig config) {
