@@ -1,19 +1,16 @@
 package dev.odometer.agent.cli;
 
-import dev.odometer.agent.config.ConfigException;
-import dev.odometer.agent.config.ConfigLoader;
 import dev.odometer.agent.config.OdometerConfig;
 import dev.odometer.agent.journal.JournalStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,8 +22,8 @@ import picocli.CommandLine.Spec;
         description = "Show per SKU what was delivered and what waits, from the journal "
                 + "(works while the application runs).")
 final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "the Odometer config file")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Spec
     CommandSpec spec;
@@ -35,16 +32,15 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        OdometerConfig parsed;
+        OdometerConfig parsed = config.load(err);
+        if (parsed == null) {
+            return ConfigOption.BAD_CONFIG;
+        }
         JournalStatus status;
         try {
-            parsed = ConfigLoader.load(config);
             status = JournalStatus.read(parsed.journalDir());
-        } catch (ConfigException invalid) {
-            err.println("odometer: " + invalid.getMessage());
-            return 2;
         } catch (IOException unreadable) {
-            err.println("odometer: cannot read the journal in " + config + "'s journal_dir: "
+            err.println("odometer: cannot read the journal in " + parsed.journalDir() + ": "
                     + unreadable.getMessage());
             return 1;
         }

@@ -1,7 +1,6 @@
 package dev.odometer.agent.cli;
 
 import dev.odometer.agent.config.ConfigException;
-import dev.odometer.agent.config.ConfigLoader;
 import dev.odometer.agent.config.Marketplace;
 import dev.odometer.agent.config.OdometerConfig;
 import dev.odometer.agent.config.SkuConfig;
@@ -11,13 +10,12 @@ import dev.odometer.agent.marketplace.SkuValidation;
 import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.azure.AzureSkuValidation;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,8 +28,8 @@ import picocli.CommandLine.Spec;
         description = "Check the config, the credentials and every SKU id against the "
                 + "marketplace (a validate-only request: no usage is written).")
 final class ValidateCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "the Odometer config file")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Spec
     CommandSpec spec;
@@ -40,19 +38,21 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        OdometerConfig parsed;
+        OdometerConfig parsed = config.load(err);
+        if (parsed == null) {
+            return ConfigOption.BAD_CONFIG;
+        }
+        if (parsed.marketplace() == Marketplace.LOG) {
+            out.println("odometer: " + parsed.source() + " is valid; marketplace log sends "
+                    + "nothing, so there is no marketplace to check against");
+            return 0;
+        }
         MarketplaceClient client;
         try {
-            parsed = ConfigLoader.load(config);
-            if (parsed.marketplace() == Marketplace.LOG) {
-                out.println("odometer: " + config + " is valid; marketplace log sends nothing, "
-                        + "so there is no marketplace to check against");
-                return 0;
-            }
             client = MarketplaceClients.prepare(parsed).get();
         } catch (ConfigException invalid) {
             err.println("odometer: " + invalid.getMessage());
-            return 2;
+            return ConfigOption.BAD_CONFIG;
         }
         Map<String, String> skuIds = new LinkedHashMap<>();
         for (SkuConfig sku : parsed.skus().values()) {
