@@ -3,10 +3,8 @@ package dev.odometer.agent.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -125,11 +123,6 @@ public final class OdometerConfig {
     /** SKUs by alias, in the order of the file. */
     public Map<String, SkuConfig> skus() {
         return skus;
-    }
-
-    /** SKU aliases in file order; an alias's index is its counter slot. */
-    public List<String> skuAliases() {
-        return new ArrayList<>(skus.keySet());
     }
 
     @Override

@@ -361,7 +361,4 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         return current;
     }
 
-    DeliveryStats stats() {
-        return stats;
-    }
 }

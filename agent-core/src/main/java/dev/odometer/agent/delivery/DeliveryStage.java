@@ -23,17 +23,9 @@ import javax.management.ObjectName;
 public final class DeliveryStage {
     /** The JMX name of the delivery statistics. */
     public static final String MBEAN_NAME = "dev.odometer:type=Delivery";
-    /** Records kept in memory while the marketplace cannot be reached. */
-    static final int MAX_PENDING_RECORDS = 100_000;
     private static final AgentLog LOG = AgentLog.forClass(DeliveryStage.class);
 
     private DeliveryStage() {
-    }
-
-    /** Starts the delivery thread with records kept in memory only. */
-    public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client) {
-        return start(config, client, new InMemoryPendingStore(MAX_PENDING_RECORDS),
-                Clock.systemUTC());
     }
 
     /**

@@ -61,10 +61,6 @@ public final class AgentLog {
         log(Level.DEBUG, message, null);
     }
 
-    public boolean isDebugEnabled() {
-        return logger().isLoggable(Level.DEBUG);
-    }
-
     private void log(Level level, String message, Throwable thrown) {
         try {
             if (shuttingDown) {

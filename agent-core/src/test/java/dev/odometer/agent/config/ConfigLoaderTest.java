@@ -62,7 +62,7 @@ class ConfigLoaderTest {
         assertThat(config.flushInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.journalDir()).isEqualTo(Paths.get("/var/lib/odometer"));
         assertThat(config.validateOnStart()).isTrue();
-        assertThat(config.skuAliases()).containsExactly("email", "request");
+        assertThat(config.skus().keySet()).containsExactly("email", "request");
         assertThat(config.skus().get("request").methods())
                 .containsExactly(MethodPattern.parse("com.acme.api.ApiHandler#handle"));
         assertThat(config.skus().get("email").skuId()).isEqualTo("dn21df4qvqhbexample");

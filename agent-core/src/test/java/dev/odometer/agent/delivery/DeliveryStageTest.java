@@ -11,6 +11,7 @@ import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Paths;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +50,8 @@ class DeliveryStageTest {
         OdometerConfig config = ConfigLoader.parse(Paths.get("odometer.yaml"), String.join("\n",
                 "marketplace: yandex", "product_id: p", "auth: {type: token, token: t}",
                 "validate_on_start: false", "skus:", "  email: {sku_id: s}", ""));
-        DeliveryLoop loop = DeliveryStage.start(config, AcceptingClient::new);
+        DeliveryLoop loop = DeliveryStage.start(config, AcceptingClient::new,
+                new InMemoryPendingStore(100), Clock.systemUTC());
         try {
             loop.accept(List.of(UsageRecord.seal("email", "s", 7, Instant.now())));
 

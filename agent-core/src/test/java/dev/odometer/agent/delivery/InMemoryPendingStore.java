@@ -13,10 +13,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A bounded pending store in memory: what survives an outage but not a restart. The durable
- * journal replaces it; this one keeps the delivery loop honest about the bound meanwhile.
+ * A bounded pending store in memory, for tests of the delivery loop and its policies: the same
+ * contract as the journal without a disk.
  */
-public final class InMemoryPendingStore implements PendingStore {
+final class InMemoryPendingStore implements PendingStore {
     private final int maxRecords;
     private final Map<UUID, UsageRecord> pending = new LinkedHashMap<>();
     private final Set<UUID> possiblyReceived = new HashSet<>();
@@ -25,7 +25,7 @@ public final class InMemoryPendingStore implements PendingStore {
     private long pendingUnits;
 
     /** @param maxRecords the bound on pending plus parked records */
-    public InMemoryPendingStore(int maxRecords) {
+    InMemoryPendingStore(int maxRecords) {
         this.maxRecords = maxRecords;
     }
 
