@@ -1,12 +1,11 @@
 package dev.odometer.agent.instrument;
 
+import dev.odometer.agent.jdk.IsolatedJdkAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.ProtectionDomain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,9 @@ import java.util.jar.JarOutputStream;
  * to every class loader by defining them in the bootstrap class loader, and nothing else of
  * the agent. Must run before anything touches those classes.
  *
- * <p>They are defined directly ({@code jdk.internal.misc.Unsafe#defineClass}, reachable after
- * the instrumentation API exports that package to the agent) rather than by appending a jar to
+ * <p>They are defined directly ({@code jdk.internal.misc.Unsafe#defineClass}, reached through
+ * {@link IsolatedJdkAccess}, so the package is exported to a class loader of the agent's own and
+ * never to the host's class path) rather than by appending a jar to
  * the bootstrap search path: an append makes HotSpot turn off class-data sharing for every
  * class outside the boot loader, which slows the host's start-up and prints "Sharing is only
  * supported for boot loader classes". If a JVM offers no such method, the agent falls back to
@@ -33,7 +33,8 @@ public final class BootstrapInjector {
     private static final String PROBE_CLASS = "dev.odometer.agent.bootstrap.Counters";
     /** Every class of the bootstrap package (a test keeps this list complete). */
     static final List<String> CLASSES = List.of("dev.odometer.agent.bootstrap.Counters",
-            "dev.odometer.agent.bootstrap.Counters$Row", "dev.odometer.agent.bootstrap.Quantities");
+            "dev.odometer.agent.bootstrap.Counters$Row", "dev.odometer.agent.bootstrap.Completion",
+            "dev.odometer.agent.bootstrap.Quantities");
 
     private static volatile boolean injected;
 
@@ -76,25 +77,19 @@ public final class BootstrapInjector {
     /** @return false when this JVM offers no way to define classes in the boot loader */
     private static boolean defineInBootLoader(Instrumentation instrumentation,
                                               Map<String, byte[]> classes) {
-        Method define;
-        Object unsafe;
+        IsolatedJdkAccess access;
         try {
-            Module javaBase = Object.class.getModule();
-            instrumentation.redefineModule(javaBase, Set.of(),
-                    Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())),
-                    Map.of(), Set.of(), Map.of());
-            Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-            unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-            define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class,
-                    int.class, ClassLoader.class, ProtectionDomain.class);
-        } catch (ReflectiveOperationException | RuntimeException unavailable) {
+            access = IsolatedJdkAccess.install(instrumentation);
+        } catch (RuntimeException | LinkageError unavailable) {
             return false;
         }
         for (Map.Entry<String, byte[]> type : classes.entrySet()) {
-            byte[] bytes = type.getValue();
             try {
-                define.invoke(unsafe, type.getKey(), bytes, 0, bytes.length, null, null);
+                access.defineInBootLoader(type.getKey(), type.getValue());
             } catch (ReflectiveOperationException | RuntimeException e) {
+                if (type.getKey().equals(CLASSES.get(0))) {
+                    return false; // nothing defined yet: the append still works
+                }
                 throw new IllegalStateException("could not define " + type.getKey()
                         + " in the boot class loader", e);
             }
