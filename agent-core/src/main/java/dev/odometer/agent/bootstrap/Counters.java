@@ -2,6 +2,7 @@ package dev.odometer.agent.bootstrap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,6 +22,12 @@ import java.util.concurrent.atomic.LongAdder;
  * the reader does this, and a dead thread no longer writes (its termination happens-before
  * {@link Thread#isAlive()} returning false), so nothing is lost or counted twice.
  *
+ * <p>Metered methods call {@link #enter} on entry and {@link #exit} on the way out. Only the
+ * outermost call of a SKU on a thread counts: {@code enter} answers null while the thread is
+ * already inside a metered call of the same slot, so a proxy, a decorator, an override calling
+ * {@code super}, or a {@code sendAll} calling a metered {@code send} per item is one bill. The
+ * "inside" marks live in the thread's row, read and written only by that thread.
+ *
  * <p>Not API: application code must never call this class.
  */
 public final class Counters {
@@ -34,6 +41,15 @@ public final class Counters {
     private static final AtomicReferenceArray<Row> ROW_TABLE = new AtomicReferenceArray<>(ROWS);
     private static final LongAdder[] SHARED = new LongAdder[CAPACITY];
     private static final long[] RETIRED = new long[CAPACITY];
+    /** Rows for threads whose striped row is taken; only their "inside" marks are used. */
+    private static final ThreadLocal<Row> OWN_ROW = new ThreadLocal<>();
+
+    /** Count modes of {@link #exitAsync}, as {@code dev.odometer.CountOn}. */
+    public static final int SUCCESS = 0;
+    /** Counts calls that fail. */
+    public static final int FAILURE = 1;
+    /** Counts every call. */
+    public static final int ALWAYS = 2;
 
     static {
         for (int i = 0; i < CAPACITY; i++) {
@@ -57,6 +73,112 @@ public final class Counters {
         }
     }
 
+    /**
+     * Called on entry of a metered method of {@code slot}.
+     *
+     * @return the calling thread's row, now marked as inside {@code slot}, to pass to
+     *     {@link #exit}; null when the thread is already inside a metered call of this slot,
+     *     which then counts for both
+     */
+    public static Row enter(int slot) {
+        Thread current = Thread.currentThread();
+        Row row = ROW_TABLE.getPlain(rowIndex(current));
+        if (row != null && row.owner == current) {
+            byte[] inside = row.inside;
+            if (inside[slot] != 0) {
+                return null;
+            }
+            inside[slot] = 1;
+            return row;
+        }
+        return enterSlowly(current, slot);
+    }
+
+    /**
+     * Called on the way out of a metered call: ends what {@link #enter} began and adds
+     * {@code amount} (nothing when it is not positive).
+     *
+     * @param frame what {@code enter} returned; null (a nested call) does nothing
+     */
+    public static void exit(Row frame, int slot, long amount) {
+        if (frame == null) {
+            return;
+        }
+        long[] values = frame.values;
+        if (values == null) {
+            exitShared(frame, slot, amount);
+            return;
+        }
+        frame.inside[slot] = 0;
+        if (amount > 0) {
+            int index = slot + PAD;
+            LONGS.setRelease(values, index, values[index] + amount);
+        }
+    }
+
+    /**
+     * Like {@link #exit} for a method that returns a {@link CompletionStage}: the call counts
+     * when the stage completes, by {@code mode} ({@link #SUCCESS}, {@link #FAILURE},
+     * {@link #ALWAYS}); a stage that never completes counts nothing. A call that threw, or
+     * returned null, counts now by the same mode.
+     */
+    public static void exitAsync(Row frame, int slot, long amount, int mode, Object returned,
+                                 Throwable thrown) {
+        if (frame == null) {
+            return;
+        }
+        if (thrown != null || !(returned instanceof CompletionStage) || amount <= 0) {
+            exit(frame, slot, counts(mode, thrown != null) ? amount : 0);
+            return;
+        }
+        exit(frame, slot, 0);
+        try {
+            ((CompletionStage<?>) returned).whenComplete(new Completion(slot, amount, mode));
+        } catch (Throwable unfollowable) {
+            // a stage that cannot be followed: the call returned normally, count it so
+            if (counts(mode, false)) {
+                add(slot, amount);
+            }
+        }
+    }
+
+    /** Whether a call that ended this way counts in {@code mode}. */
+    static boolean counts(int mode, boolean failed) {
+        return mode == ALWAYS || (mode == FAILURE) == failed;
+    }
+
+    /** The slow path of {@link #enter}: a row to claim, or the thread's own shared-mode row. */
+    private static Row enterSlowly(Thread current, int slot) {
+        Row own = OWN_ROW.get();
+        Row row = own != null && own.open > 0 ? own : claim(current);
+        if (row == null) {
+            // another live thread has this thread's row: count into the shared adders, and
+            // keep the marks in a row of this thread's own until all its calls have ended
+            if (own == null) {
+                own = new Row(current, false);
+                OWN_ROW.set(own);
+            }
+            row = own;
+        }
+        byte[] inside = row.inside;
+        if (inside[slot] != 0) {
+            return null;
+        }
+        inside[slot] = 1;
+        if (row.values == null) {
+            row.open++;
+        }
+        return row;
+    }
+
+    private static void exitShared(Row frame, int slot, long amount) {
+        frame.inside[slot] = 0;
+        frame.open--;
+        if (amount > 0) {
+            SHARED[slot].add(amount);
+        }
+    }
+
     private static void addSlowly(Thread current, int slot, long amount) {
         Row row = claim(current);
         if (row != null) {
@@ -72,13 +194,18 @@ public final class Counters {
         int index = rowIndex(current);
         Row row = ROW_TABLE.get(index);
         if (row == null) {
-            Row fresh = new Row(current);
+            Row fresh = new Row(current, true);
             if (ROW_TABLE.compareAndSet(index, null, fresh)) {
                 return fresh;
             }
             row = ROW_TABLE.get(index);
         }
-        if (row.owner == current || row.tryClaim(current)) {
+        if (row.owner == current) {
+            return row;
+        }
+        if (row.tryClaim(current)) {
+            // a dead owner may have left marks only if its exit never ran
+            java.util.Arrays.fill(row.inside, (byte) 0);
             return row;
         }
         return null;
@@ -118,8 +245,11 @@ public final class Counters {
         row.release();
     }
 
-    /** One thread's counts for every slot; written only by its owner. */
-    static final class Row {
+    /**
+     * One thread's counts for every slot, and which slots it is inside a metered call of;
+     * written only by its owner. Public only so that woven code can hold one in a local.
+     */
+    public static final class Row {
         private static final VarHandle OWNER;
 
         static {
@@ -131,10 +261,15 @@ public final class Counters {
         }
 
         volatile Thread owner;
-        final long[] values = new long[CAPACITY + 2 * PAD];
+        /** Counts; null in a thread's own row, whose counts go to the shared adders. */
+        final long[] values;
+        final byte[] inside = new byte[CAPACITY];
+        /** In a thread's own row: calls entered and not yet exited. */
+        int open;
 
-        Row(Thread owner) {
+        Row(Thread owner, boolean counts) {
             this.owner = owner;
+            this.values = counts ? new long[CAPACITY + 2 * PAD] : null;
         }
 
         boolean tryClaim(Thread thread) {

@@ -1,8 +1,17 @@
 package dev.odometer.agent.instrument;
 
+import dev.odometer.agent.bootstrap.Counters;
+
 /** Which calls count: mirrors {@code dev.odometer.CountOn}, read by name from class files. */
 enum CountMode {
-    SUCCESS, FAILURE, ALWAYS;
+    SUCCESS(Counters.SUCCESS), FAILURE(Counters.FAILURE), ALWAYS(Counters.ALWAYS);
+
+    /** The same mode as {@link Counters}' constant, for woven code. */
+    final int code;
+
+    CountMode(int code) {
+        this.code = code;
+    }
 
     static CountMode fromAnnotationValue(String name) {
         for (CountMode mode : values()) {

@@ -14,18 +14,23 @@ final class MeteredMethod {
     final CountMode mode;
     final int quantityIndex;
     final String origin;
+    /** The method returns a {@code CompletionStage}: it counts when the stage completes. */
+    final boolean async;
 
-    MeteredMethod(String alias, int slot, CountMode mode, int quantityIndex, String origin) {
+    MeteredMethod(String alias, int slot, CountMode mode, int quantityIndex, String origin,
+                  boolean async) {
         this.alias = alias;
         this.slot = slot;
         this.mode = mode;
         this.quantityIndex = quantityIndex;
         this.origin = origin;
+        this.async = async;
     }
 
     @Override
     public String toString() {
         return "SKU '" + alias + "' (" + origin + ", counts " + mode.name().toLowerCase()
+                + (async ? " of the returned stage" : "")
                 + (quantityIndex == NO_QUANTITY ? "" : ", quantity from parameter " + quantityIndex)
                 + ")";
     }

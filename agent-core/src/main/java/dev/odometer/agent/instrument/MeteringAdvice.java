@@ -4,10 +4,15 @@ import dev.odometer.agent.bootstrap.Counters;
 import net.bytebuddy.asm.Advice;
 
 /**
- * The code woven into metered methods, one advice per {@link CountMode}. Byte Buddy inlines it,
- * so the only thing the instrumented class references is {@link Counters} on the bootstrap
- * class path. The amount is read on entry (a method may consume its argument, e.g. clear a
- * list) and added on exit. Every Throwable is suppressed: metering never changes what the
+ * The code woven into metered methods, one advice per {@link CountMode} plus one for methods
+ * that return a {@code CompletionStage}. Byte Buddy inlines it, so the only thing the
+ * instrumented class references is {@link Counters} on the bootstrap class path.
+ *
+ * <p>On entry the amount is read first (a method may consume its argument, e.g. clear a list;
+ * and should reading it fail, nothing has been marked yet), then {@link Counters#enter} marks
+ * the thread as inside the SKU: a nested call of the same SKU gets null and counts nothing. On
+ * every way out, normal or not, {@link Counters#exit} ends the mark and adds the amount when the
+ * mode says the call counts. Every Throwable is suppressed: metering never changes what the
  * method does.
  */
 final class MeteringAdvice {
@@ -20,15 +25,16 @@ final class MeteringAdvice {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter(@Amount long amount) {
-            return amount;
+        static Counters.Row enter(@Slot int slot, @Amount long amount,
+                                  @Advice.Local("amount") long units) {
+            units = amount;
+            return Counters.enter(slot);
         }
 
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Slot int slot, @Advice.Enter long amount) {
-            if (amount > 0) {
-                Counters.add(slot, amount);
-            }
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Slot int slot, @Advice.Enter Counters.Row frame,
+                         @Advice.Local("amount") long units, @Advice.Thrown Throwable thrown) {
+            Counters.exit(frame, slot, thrown == null ? units : 0L);
         }
     }
 
@@ -38,16 +44,16 @@ final class MeteringAdvice {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter(@Amount long amount) {
-            return amount;
+        static Counters.Row enter(@Slot int slot, @Amount long amount,
+                                  @Advice.Local("amount") long units) {
+            units = amount;
+            return Counters.enter(slot);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Slot int slot, @Advice.Enter long amount,
-                         @Advice.Thrown Throwable thrown) {
-            if (thrown != null && amount > 0) {
-                Counters.add(slot, amount);
-            }
+        static void exit(@Slot int slot, @Advice.Enter Counters.Row frame,
+                         @Advice.Local("amount") long units, @Advice.Thrown Throwable thrown) {
+            Counters.exit(frame, slot, thrown != null ? units : 0L);
         }
     }
 
@@ -57,20 +63,46 @@ final class MeteringAdvice {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter(@Amount long amount) {
-            return amount;
+        static Counters.Row enter(@Slot int slot, @Amount long amount,
+                                  @Advice.Local("amount") long units) {
+            units = amount;
+            return Counters.enter(slot);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Slot int slot, @Advice.Enter long amount) {
-            if (amount > 0) {
-                Counters.add(slot, amount);
-            }
+        static void exit(@Slot int slot, @Advice.Enter Counters.Row frame,
+                         @Advice.Local("amount") long units) {
+            Counters.exit(frame, slot, units);
         }
     }
 
-    static Class<?> forMode(CountMode mode) {
-        switch (mode) {
+    /** Counts when the returned {@code CompletionStage} completes, by the method's mode. */
+    static final class OnCompletion {
+        private OnCompletion() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static Counters.Row enter(@Slot int slot, @Amount long amount,
+                                  @Advice.Local("amount") long units) {
+            units = amount;
+            return Counters.enter(slot);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Slot int slot, @Mode int mode, @Advice.Enter Counters.Row frame,
+                         @Advice.Local("amount") long units,
+                         @Advice.Return(typing = net.bytebuddy.implementation.bytecode.assign
+                                 .Assigner.Typing.DYNAMIC) Object returned,
+                         @Advice.Thrown Throwable thrown) {
+            Counters.exitAsync(frame, slot, units, mode, returned, thrown);
+        }
+    }
+
+    static Class<?> forMethod(MeteredMethod method) {
+        if (method.async) {
+            return OnCompletion.class;
+        }
+        switch (method.mode) {
             case FAILURE:
                 return OnFailure.class;
             case ALWAYS:

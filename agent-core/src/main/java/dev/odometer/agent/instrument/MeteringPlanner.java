@@ -121,7 +121,8 @@ final class MeteringPlanner {
         if (quantity == MeteredMethod.NO_QUANTITY && carrier != method) {
             quantity = quantityIndex(carrier, where);
         }
-        return new MeteredMethod(alias, slot, mode, quantity, origin);
+        return withResult(new MeteredMethod(alias, slot, mode, quantity, origin,
+                ReturnKinds.isStage(method)), method, where);
     }
 
     private MeteredMethod fromConfig(TypeDescription type, MethodDescription.InDefinedShape method,
@@ -155,9 +156,9 @@ final class MeteringPlanner {
     private MeteredMethod configured(Listed listed, TypeDescription type, MethodDescription method) {
         String where = describe(type, method);
         Integer slot = slotByAlias.get(listed.alias);
-        return new MeteredMethod(listed.alias, slot, CountMode.SUCCESS,
+        return withResult(new MeteredMethod(listed.alias, slot, CountMode.SUCCESS,
                 quantityIndex(method, where), configName + " skus." + listed.alias + ".methods: "
-                + listed.pattern);
+                + listed.pattern, ReturnKinds.isStage(method)), method, where);
     }
 
     private static boolean overrides(MethodDescription method, TypeDescription.Generic supertype) {
@@ -171,6 +172,32 @@ final class MeteringPlanner {
             }
         }
         return false;
+    }
+
+    /**
+     * The plan for a method whose result the agent cannot follow to completion, with one line
+     * saying what is counted: a Kotlin suspend function is not metered at all (each resumption
+     * enters it again), other asynchronous results count when the method returns them.
+     */
+    private MeteredMethod withResult(MeteredMethod metered, MethodDescription method,
+                                     String where) {
+        if (metered.async) {
+            return metered;
+        }
+        if (ReturnKinds.isKotlinSuspend(method)) {
+            warnOnce("async@" + where, where + " is a Kotlin suspend function, which Odometer "
+                    + "cannot follow yet (each resumption enters it again): it is not metered. "
+                    + "Meter a regular function it calls, or one that calls it.");
+            return null;
+        }
+        String unfollowed = ReturnKinds.unfollowedAsyncType(method);
+        if (unfollowed != null) {
+            warnOnce("async@" + where, where + " returns " + unfollowed + ", which Odometer "
+                    + "cannot follow to completion yet: it counts " + metered.mode.name()
+                    .toLowerCase() + " calls when the method returns, not when the work "
+                    + "completes. Return a CompletionStage to bill on completion.");
+        }
+        return metered;
     }
 
     /** Index of the one usable {@code @Quantity} parameter, or NO_QUANTITY with a warning. */

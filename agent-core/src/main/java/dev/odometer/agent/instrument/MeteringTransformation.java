@@ -2,7 +2,9 @@ package dev.odometer.agent.instrument;
 
 import dev.odometer.agent.log.AgentLog;
 import java.security.ProtectionDomain;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -44,14 +46,19 @@ final class MeteringTransformation implements AgentBuilder.Transformer {
                 .bind(Slot.class, (instrumentedType, method, assigner, arguments, sort) ->
                         new Advice.OffsetMapping.Target.ForStackManipulation(
                                 IntegerConstant.forValue(plan.get(method.asSignatureToken()).slot)))
+                .bind(Mode.class, (instrumentedType, method, assigner, arguments, sort) ->
+                        new Advice.OffsetMapping.Target.ForStackManipulation(
+                                IntegerConstant.forValue(
+                                        plan.get(method.asSignatureToken()).mode.code)))
                 .bind(Amount.class, (instrumentedType, method, assigner, arguments, sort) ->
                         new Advice.OffsetMapping.Target.ForStackManipulation(QuantityReader.amount(
                                 plan.get(method.asSignatureToken()), method, arguments)));
-        for (CountMode mode : CountMode.values()) {
-            if (plan.values().stream().anyMatch(m -> m.mode == mode)) {
-                builder = builder.visit(mapping.to(MeteringAdvice.forMode(mode))
-                        .on(methodsIn(plan, mode)));
-            }
+        Set<Class<?>> advices = new LinkedHashSet<>();
+        for (MeteredMethod metered : plan.values()) {
+            advices.add(MeteringAdvice.forMethod(metered));
+        }
+        for (Class<?> advice : advices) {
+            builder = builder.visit(mapping.to(advice).on(methodsIn(plan, advice)));
         }
         for (Map.Entry<MethodDescription.SignatureToken, MeteredMethod> e : plan.entrySet()) {
             LOG.info("metering " + type.getName() + "#" + e.getKey().getName() + " for "
@@ -61,12 +68,13 @@ final class MeteringTransformation implements AgentBuilder.Transformer {
     }
 
     private static ElementMatcher<MethodDescription> methodsIn(
-            Map<MethodDescription.SignatureToken, MeteredMethod> plan, CountMode mode) {
+            Map<MethodDescription.SignatureToken, MeteredMethod> plan, Class<?> advice) {
         return new ElementMatcher.Junction.AbstractBase<MethodDescription>() {
             @Override
             public boolean matches(MethodDescription method) {
                 MeteredMethod metered = plan.get(method.asSignatureToken());
-                return metered != null && metered.mode == mode && !method.isBridge();
+                return metered != null && MeteringAdvice.forMethod(metered) == advice
+                        && !method.isBridge();
             }
         };
     }
