@@ -95,7 +95,8 @@ final class AgentStarter {
                 Counters::total, sink, clock);
         accumulator.start(config.flushInterval());
         Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownSequence(accumulator, sink,
-                journal, config.shutdownTimeout()), "odometer-shutdown"));
+                journal, config.shutdownTimeout(), OtherShutdownHooks.capture(instrumentation)),
+                "odometer-shutdown"));
         String started = "started" + (attached ? " (attached)" : "") + ": metering "
                 + config.skus().size() + " SKU(s) " + config.skus().keySet() + " for "
                 + config.marketplace().configName() + ", sealing every "
