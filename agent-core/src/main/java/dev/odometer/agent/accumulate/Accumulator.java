@@ -35,7 +35,9 @@ public final class Accumulator implements AutoCloseable {
 
     /**
      * @param skus  the configured SKUs; the i-th uses counter slot i
-     * @param slots reads the counter slots
+     * @param slots reads the counter slots; everything they hold is sealed, including what
+     *              was counted before this accumulator existed (on runtime attach, the calls
+     *              made between retransformation and now)
      * @param sink  takes the sealed records
      * @param clock stamps the records
      */
@@ -45,9 +47,6 @@ public final class Accumulator implements AutoCloseable {
         this.sink = sink;
         this.clock = clock;
         this.sealedTotals = new long[skus.size()];
-        for (int i = 0; i < sealedTotals.length; i++) {
-            sealedTotals[i] = slots.total(i);
-        }
     }
 
     /**
