@@ -93,6 +93,20 @@ public class PerCallBenchmark {
         return target.call(calls);
     }
 
+    // ---- nested: a metered method calling a metered method of the same SKU (a proxy, a
+    //      decorator, an override calling super), billed once -----------------------------
+
+    @Benchmark
+    public long plain_nested(Calls calls, PlainNested target) {
+        return target.outer(calls);
+    }
+
+    @Benchmark
+    @Fork(jvmArgsAppend = ODOMETER_AGENT)
+    public long odometer_nested(Calls calls, OdometerNested target) {
+        return target.outer(calls);
+    }
+
     // ---- 2 threads ------------------------------------------------------------------------
 
     @Benchmark
@@ -182,6 +196,38 @@ public class PerCallBenchmark {
                 throw new IllegalStateException("the Odometer agent counted no call: is it "
                         + "attached (run from bench/target, see run-jmh.sh)?");
             }
+        }
+    }
+
+    /** Two plain methods, one calling the other. */
+    @State(Scope.Benchmark)
+    public static class PlainNested {
+        public long outer(Calls calls) {
+            return inner(calls) + 1;
+        }
+
+        public long inner(Calls calls) {
+            return ++calls.n;
+        }
+    }
+
+    /** A metered method calling a metered method of the same SKU: one bill per outer call. */
+    @State(Scope.Benchmark)
+    public static class OdometerNested {
+        @Metered("call")
+        public long outer(Calls calls) {
+            return inner(calls) + 1;
+        }
+
+        @Metered("call")
+        public long inner(Calls calls) {
+            return ++calls.n;
+        }
+
+        /** Fails the row unless the agent counted: a fast row must be a metered row. */
+        @TearDown(Level.Trial)
+        public void checkCounted() throws ReflectiveOperationException {
+            new OdometerMetered().checkCounted();
         }
     }
 
