@@ -3,6 +3,7 @@ package dev.odometer.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.app.ConflictingLibsApp;
+import com.acme.app.InternalsProbeApp;
 import com.acme.app.MeteredApp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +82,23 @@ class IsolationIT {
         assertThat(result.stdout).contains("app done");
         assertThat(result.agentLines()).singleElement().satisfies(line ->
                 assertThat(line).contains("nowhere.yaml: config file not found"));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void noJdkInternalsAreOpenedToTheHostsClassPath(Path jdk) throws Exception {
+        Path config = Files.writeString(work.resolve("odometer.yaml"), String.join("\n",
+                "marketplace: log", "flush_interval: 50ms", "skus:", "  calls: {sku_id: c}", ""));
+
+        ForkedJvm.Result result = ForkedJvm.on(jdk).withAgent(config)
+                .main(InternalsProbeApp.class).run(work);
+
+        assertThat(result.exitCode).as("%s", result).isZero();
+        assertThat(result.stdout).as("%s", result)
+                .contains("jdk.internal.misc exported to the host: false")
+                .contains("java.lang opened to the host: false")
+                .contains("app done");
+        assertThat(LoggedUsage.totals(result.stdout)).isEqualTo(Map.of("calls", 1L));
     }
 
     @Test
