@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.SimpleRemapper;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,12 +69,13 @@ class LoadersIT {
         Path directory = work.resolve("loader-" + name);
         Path target = directory.resolve(to);
         Files.createDirectories(target);
+        SimpleRemapper rename = new SimpleRemapper(Opcodes.ASM9, Map.of(
+                from + "Base", to + "Base", from + "Impl", to + "Impl"));
         for (String type : new String[] {"Base", "Impl"}) {
             byte[] original = Files.readAllBytes(Paths.get("target/test-classes", from + type
                     + ".class"));
             ClassWriter writer = new ClassWriter(0);
-            new ClassReader(original).accept(new ClassRemapper(writer, new SimpleRemapper(Map.of(
-                    from + "Base", to + "Base", from + "Impl", to + "Impl"))), 0);
+            new ClassReader(original).accept(new ClassRemapper(writer, rename), 0);
             Files.write(target.resolve(type + ".class"), writer.toByteArray());
         }
         return directory;
