@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
 import java.util.function.BiFunction;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
@@ -43,6 +45,7 @@ public final class AsyncApp {
             stages(jobs);
             nested(jobs);
             asyncProxy();
+            reactive(jobs);
         } finally {
             WORKERS.shutdown();
         }
@@ -83,6 +86,15 @@ public final class AsyncApp {
         @Metered("async-nested")
         public CompletableFuture<Integer> inner(@Quantity int units) {
             return CompletableFuture.supplyAsync(() -> units, WORKERS);
+        }
+
+        /** A reactive result (as Reactor's Mono or Flux) that the agent cannot follow. */
+        @Metered("reactive")
+        public Flow.Publisher<String> publish(String item) {
+            SubmissionPublisher<String> publisher = new SubmissionPublisher<>(WORKERS, 1);
+            publisher.submit(item);
+            publisher.close();
+            return publisher;
         }
     }
 
@@ -189,6 +201,11 @@ public final class AsyncApp {
         for (int i = 0; i < 3; i++) {
             check("rendered 4".equals(proxy.render(4).join()), "rendered");
         }
+    }
+
+    private static void reactive(Jobs jobs) {
+        jobs.publish("a");
+        jobs.publish("b");
     }
 
     private static boolean failed(CompletableFuture<?> result) {

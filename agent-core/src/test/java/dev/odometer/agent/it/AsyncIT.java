@@ -31,6 +31,7 @@ class AsyncIT {
             "  stage: {sku_id: sku-stage}",
             "  async-nested: {sku_id: sku-async-nested}",
             "  async-proxied: {sku_id: sku-async-proxied}",
+            "  reactive: {sku_id: sku-reactive}",
             "");
 
     @TempDir
@@ -110,5 +111,22 @@ class AsyncIT {
     @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
     void anAsyncProxyReturningAFutureIsOneBill(Path jdk) throws Exception {
         assertBilled(jdk, Map.of("async-proxied", 3 * 4L));
+    }
+
+    /**
+     * A method returning a reactive type the agent cannot follow to completion (the JDK's
+     * Flow.Publisher here, as Reactor's Mono and Flux): one start-up line names the method and
+     * its return type.
+     */
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void aReactiveResultIsNamedInOneStartUpLine(Path jdk) throws Exception {
+        ForkedJvm.Result result = run(jdk);
+        assertThat(result.exitCode).as("%s", result).isZero();
+        assertThat(result.agentLines())
+                .filteredOn(line -> line.contains("AsyncApp$Jobs#publish"))
+                .as("%s", result.agentLines())
+                .filteredOn(line -> line.contains("Publisher"))
+                .hasSize(1);
     }
 }
