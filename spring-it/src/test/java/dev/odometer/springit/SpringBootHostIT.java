@@ -118,6 +118,9 @@ class SpringBootHostIT {
                         .allSatisfy(export -> assertThat(export.join()).isNotNull()
                                 .extracting(HttpResponse::statusCode).isEqualTo(200));
                 Map<String, Long> succeeded = withoutZeros(client.succeededUnits());
+                System.out.println("[spring-it] " + jdk.getFileName() + ": done (answered 200) "
+                        + new java.util.TreeMap<>(succeeded) + ", billed "
+                        + new java.util.TreeMap<>(emulator.ledger().totalsBySku()));
                 assertThat(succeeded).containsKeys(SKU_IDS);
                 assertThat(emulator.ledger().totalsBySku())
                         .as("billed per SKU vs the units of the requests answered 200; %s",
