@@ -142,6 +142,25 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"127.evil.example", "127.0.0.1.nip.io", "localhost.evil.example",
+            "[::2]", "[::ffff:8.8.8.8]", "[::ffff:127.0.0.1]"})
+    void plainHttpIsRefusedToHostsThatOnlyLookLikeLoopback(String host) {
+        assertThat(error("marketplace: yandex", "product_id: p",
+                "endpoint: http://" + host + ":8080", "auth: {type: metadata}", "skus:",
+                "  a: {sku_id: s}"))
+                .contains(":3: endpoint: plain http is only allowed to a loopback address");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1", "127.1.2.3", "127.255.255.254", "localhost", "LocalHost", "[::1]",
+            "[0:0:0:0:0:0:0:1]"})
+    void plainHttpIsAllowedToLoopbackLiteralsAndLocalhost(String host) throws Exception {
+        assertThat(parse("marketplace: yandex", "product_id: p",
+                "endpoint: http://" + host + ":8080", "auth: {type: metadata}", "skus:",
+                "  a: {sku_id: s}").endpoint().getHost()).isEqualTo(host);
+    }
+
+    @ParameterizedTest
     @CsvSource({"500ms,PT0.5S", "60s,PT1M", "5m,PT5M"})
     void durationsTakeUnits(String text, Duration expected) throws Exception {
         assertThat(parse("marketplace: log", "flush_interval: " + text, "skus:", "  a: {}")
