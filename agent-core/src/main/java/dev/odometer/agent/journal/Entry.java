@@ -25,6 +25,9 @@ final class Entry {
     static final byte TOTALS = 7;
     static final byte SNAPSHOT = 8;
     static final byte ROLLED_UP = 9;
+    static final byte RENEWED = 10;
+    static final byte ROLLED_UP_INTO = 11;
+    static final byte SETTLED_IN_DOUBT = 12;
 
     private Entry() {
     }
@@ -56,32 +59,42 @@ final class Entry {
         });
     }
 
-    /** A record never received was sealed again under a new uuid ({@code fresh}). */
-    static byte[] replaced(UUID old, UUID fresh) {
+    /*
+     * A step that changes more than one record is one entry, so replay applies it whole or, if
+     * the entry is torn or damaged, not at all. (Journals of earlier versions wrote such steps
+     * as a SEALED entry and a link entry, REPLACED, ROLLED_UP or EXPIRED_IN_DOUBT; those are
+     * still read.)
+     */
+
+    /** A record never received was sealed again as {@code fresh}, a new uuid: one step. */
+    static byte[] renewed(UUID old, UsageRecord fresh) {
         return write(out -> {
-            out.writeByte(REPLACED);
+            out.writeByte(RENEWED);
             writeUuid(out, old);
-            writeUuid(out, fresh);
+            writeRecord(out, fresh);
         });
     }
 
-    /** A record still in doubt expired: dropped, or billed again as {@code rebilledAs}. */
-    static byte[] expiredInDoubt(UUID uuid, UUID rebilledAs) {
+    /**
+     * A record still in doubt expired: dropped, or billed again as {@code rebilledAs} (sealed
+     * by this same entry): one step.
+     */
+    static byte[] settledInDoubt(UUID uuid, UsageRecord rebilledAs) {
         return write(out -> {
-            out.writeByte(EXPIRED_IN_DOUBT);
+            out.writeByte(SETTLED_IN_DOUBT);
             writeUuid(out, uuid);
             out.writeBoolean(rebilledAs != null);
             if (rebilledAs != null) {
-                writeUuid(out, rebilledAs);
+                writeRecord(out, rebilledAs);
             }
         });
     }
 
-    /** {@code parts} were replaced by {@code whole} (sealed in the same append). */
-    static byte[] rolledUp(UUID whole, List<UsageRecord> parts) {
+    /** {@code parts} were replaced by {@code whole}, sealed by this same entry: one step. */
+    static byte[] rolledUpInto(UsageRecord whole, List<UsageRecord> parts) {
         return write(out -> {
-            out.writeByte(ROLLED_UP);
-            writeUuid(out, whole);
+            out.writeByte(ROLLED_UP_INTO);
+            writeRecord(out, whole);
             out.writeInt(parts.size());
             for (UsageRecord part : parts) {
                 writeUuid(out, part.uuid());

@@ -157,25 +157,18 @@ public final class Journal implements PendingStore, AutoCloseable {
 
     @Override
     public synchronized void replace(UsageRecord old, UsageRecord fresh) {
-        List<byte[]> entries = new ArrayList<>(2);
-        entries.add(Entry.sealed(fresh));
-        entries.add(Entry.replaced(old.uuid(), fresh.uuid()));
-        appendOrRefuse(entries, maxBytes);
-        state.live.remove(old.uuid());
-        state.sealed(fresh);
+        appendOrRefuse(Collections.singletonList(Entry.renewed(old.uuid(), fresh)), maxBytes);
+        state.renewed(old.uuid(), fresh);
     }
 
     @Override
     public synchronized void rollUp(List<UsageRecord> parts, UsageRecord whole) {
-        List<byte[]> entries = new ArrayList<>(2);
-        entries.add(Entry.sealed(whole));
-        entries.add(Entry.rolledUp(whole.uuid(), parts));
-        appendOrRefuse(entries, maxBytes);
+        appendOrRefuse(Collections.singletonList(Entry.rolledUpInto(whole, parts)), maxBytes);
+        List<java.util.UUID> uuids = new ArrayList<>(parts.size());
         for (UsageRecord part : parts) {
-            state.live.remove(part.uuid());
+            uuids.add(part.uuid());
         }
-        state.sealed(whole);
-        state.live.get(whole.uuid()).rolledUp = true;
+        state.rolledUp(uuids, whole);
     }
 
     @Override
@@ -198,17 +191,9 @@ public final class Journal implements PendingStore, AutoCloseable {
             LOG.error("could not write " + reconciliation.path() + ": " + e + "; the record "
                     + record + " is named here instead");
         }
-        List<byte[]> entries = new ArrayList<>(2);
-        if (rebilledAs != null) {
-            entries.add(Entry.sealed(rebilledAs));
-        }
-        entries.add(Entry.expiredInDoubt(record.uuid(),
-                rebilledAs == null ? null : rebilledAs.uuid()));
-        appendOrRefuse(entries, maxBytes);
-        state.live.remove(record.uuid());
-        if (rebilledAs != null) {
-            state.sealed(rebilledAs);
-        }
+        appendOrRefuse(Collections.singletonList(Entry.settledInDoubt(record.uuid(), rebilledAs)),
+                maxBytes);
+        state.settledInDoubt(record.uuid(), rebilledAs);
     }
 
     /**

@@ -109,6 +109,17 @@ final class JournalState {
                     rolled.rolledUp = true;
                 }
                 break;
+            case Entry.RENEWED:
+                renewed(Entry.readUuid(in), Entry.readRecord(in));
+                break;
+            case Entry.ROLLED_UP_INTO:
+                UsageRecord event = Entry.readRecord(in);
+                rolledUp(Entry.readUuids(in), event);
+                break;
+            case Entry.SETTLED_IN_DOUBT:
+                UUID settled = Entry.readUuid(in);
+                settledInDoubt(settled, in.readBoolean() ? Entry.readRecord(in) : null);
+                break;
             default:
                 throw new IOException("unknown entry type " + type);
         }
@@ -116,6 +127,26 @@ final class JournalState {
 
     void sealed(UsageRecord record) {
         live.putIfAbsent(record.uuid(), new Live(record));
+    }
+
+    void renewed(UUID old, UsageRecord fresh) {
+        live.remove(old);
+        sealed(fresh);
+    }
+
+    void rolledUp(List<UUID> parts, UsageRecord whole) {
+        for (UUID part : parts) {
+            live.remove(part);
+        }
+        sealed(whole);
+        live.get(whole.uuid()).rolledUp = true;
+    }
+
+    void settledInDoubt(UUID uuid, UsageRecord rebilledAs) {
+        live.remove(uuid);
+        if (rebilledAs != null) {
+            sealed(rebilledAs);
+        }
     }
 
     void attempting(UUID uuid) {
