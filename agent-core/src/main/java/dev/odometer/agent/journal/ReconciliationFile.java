@@ -1,11 +1,11 @@
 package dev.odometer.agent.journal;
 
 import dev.odometer.agent.record.UsageRecord;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -27,15 +27,26 @@ final class ReconciliationFile {
     void append(Instant decidedAt, UsageRecord record, UsageRecord rebilledAs)
             throws IOException {
         if (!Files.exists(path)) {
-            JournalFile.createOwnerOnly(path);
-            Files.write(path, HEADER.getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+            try {
+                JournalFile.createOwnerOnly(path);
+                appendSynced(HEADER);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another process of this journal_dir wrote the header
+            }
         }
         String line = decidedAt + "," + record.uuid() + "," + record.skuAlias() + ","
                 + csv(record.skuId()) + "," + record.quantity() + "," + record.timestamp() + ","
                 + (rebilledAs == null ? "dropped" : "rebilled") + ","
                 + (rebilledAs == null ? "" : rebilledAs.uuid()) + "\n";
-        Files.write(path, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND,
-                StandardOpenOption.SYNC);
+        appendSynced(line);
+    }
+
+    /** One write in append mode (whole lines from several processes do not interleave). */
+    private void appendSynced(String text) throws IOException {
+        try (FileOutputStream out = new FileOutputStream(path.toFile(), true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.getFD().sync();
+        }
     }
 
     /** RFC 4180 quoting, for the one free-text field (SKU ids come from the config). */

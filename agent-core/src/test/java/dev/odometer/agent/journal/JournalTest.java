@@ -249,6 +249,42 @@ class JournalTest {
     }
 
     @Test
+    void anInterruptedThreadWritesAndCannotCloseTheJournal() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(3, "email");
+        Thread.currentThread().interrupt(); // e.g. Accumulator.close() during a seal
+        try {
+            journal.add(sealed.subList(0, 1));
+            journal.attempting(sealed.subList(0, 1));
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is left for its owner").isTrue();
+        }
+        journal.add(sealed.subList(1, 3));
+
+        assertThat(reopen(journal).nextBatch(25)).containsExactlyElementsOf(sealed);
+    }
+
+    @Test
+    void anInterruptedThreadOpensTheJournalWithoutSettingItAside() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(2, "email");
+        journal.add(sealed);
+        journal.close();
+        open.remove(journal);
+
+        Thread.currentThread().interrupt();
+        Journal again;
+        try {
+            again = open(BIG);
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed);
+        assertThat(log.lines).noneMatch(l -> l.contains("cannot be read"));
+    }
+
+    @Test
     void filesAreOwnerOnly() throws Exception {
         Journal journal = open(BIG);
         UsageRecord record = records(1, "email").get(0);
