@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +48,11 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private final Runnable beforeFirstSend;
     private final DeliveryPolicy policy;
     private final Object signal = new Object();
+    /**
+     * Held for each {@link #deliverOnce()}: the delivery thread and the shutdown flush never
+     * send, nor touch the backoff and policy state, at the same time.
+     */
+    private final ReentrantLock sending = new ReentrantLock();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private boolean signalled;
     private volatile boolean running;
@@ -107,12 +114,19 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         }
         while (running) {
             Duration wait;
+            sending.lock();
             try {
+                if (!running) {
+                    break; // the shutdown flush takes over
+                }
+                Thread.interrupted(); // not ours to obey: see await
                 wait = deliverOnce();
                 logSummaryIfDue();
             } catch (Throwable e) {
                 LOG.error("delivery failed unexpectedly; retrying", e);
                 wait = Duration.ofSeconds(5);
+            } finally {
+                sending.unlock();
             }
             await(wait);
         }
@@ -285,9 +299,11 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
                 }
                 try {
                     signal.wait(wait == null ? 60_000 : Math.max(1, remaining / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                } catch (InterruptedException ignored) {
+                    // this thread is the agent's own and only close() ends it; someone
+                    // interrupting every thread must not cut a backoff short (or, with the
+                    // flag left set, make every later wait return at once: a busy loop)
+                    continue;
                 }
                 if (wait == null && signalled) {
                     break;
@@ -299,12 +315,37 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
 
     /**
      * Delivers what it can within {@code timeout} on the calling thread (the shutdown hook),
-     * after stopping the delivery thread. What is left stays pending.
+     * after stopping the delivery thread. A request the delivery thread has in flight is
+     * waited for (never sent again beside it); if it is still unanswered at the deadline, the
+     * flush sends nothing. What is left stays pending.
      */
     @Override
     public void flush(Duration timeout) {
-        close();
         long deadline = System.nanoTime() + timeout.toNanos();
+        stopWorker();
+        boolean locked;
+        try {
+            locked = sending.tryLock(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            LOG.warn("shutdown: the delivery thread is still waiting for an answer from the "
+                    + "marketplace after " + timeout.toMillis() + " ms (shutdown_timeout); its "
+                    + "answer is journaled if it comes before the JVM exits, and what is not "
+                    + "delivered stays in the journal for the next start");
+            return;
+        }
+        try {
+            deliverUntil(deadline);
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    private void deliverUntil(long deadline) {
         while (true) {
             Duration wait = deliverOnce();
             if (wait == null || wait == RECHECK_WAITING) {
@@ -328,15 +369,20 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
                 + " records (" + store.pendingUnits() + " units) were not delivered in time"));
     }
 
-    /** Stops the delivery thread; pending records stay in the store. */
-    @Override
-    public void close() {
+    private Thread stopWorker() {
         Thread current;
         synchronized (this) {
             running = false;
             current = worker;
         }
         wakeUp();
+        return current;
+    }
+
+    /** Stops the delivery thread; pending records stay in the store. */
+    @Override
+    public void close() {
+        Thread current = stopWorker();
         if (current != null && current != Thread.currentThread()) {
             try {
                 current.join(2_000);
