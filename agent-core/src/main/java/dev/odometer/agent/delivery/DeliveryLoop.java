@@ -12,7 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -140,15 +143,16 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      */
     Duration deliverOnce() {
         policy.beforeBatch(store, clock.instant());
+        Set<Object> keys = new HashSet<>();
         List<UsageRecord> batch = new ArrayList<>();
-        int max = client().maxBatchSize();
-        for (UsageRecord record : store.nextBatch(Integer.MAX_VALUE)) {
-            if (batch.size() >= max) {
-                break;
+        for (PendingRecord pending : store.nextBatch(client().maxBatchSize(), candidate -> {
+            if (!policy.sendable(candidate)) {
+                return false;
             }
-            if (policy.sendable(store, record)) {
-                batch.add(record);
-            }
+            Object key = policy.batchKey(candidate.record());
+            return key == null || keys.add(key);
+        })) {
+            batch.add(pending.record());
         }
         if (batch.isEmpty()) {
             // records waiting on time (an Azure hour yet to close) need looking at again
@@ -183,21 +187,24 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
 
     private boolean apply(List<UsageRecord> batch, SendResult result) {
         boolean progress = false;
+        Map<UsageRecord, RecordOutcome> outcomes = new LinkedHashMap<>();
         for (UsageRecord record : batch) {
-            RecordOutcome outcome = result.outcome(record.uuid());
+            outcomes.put(record, result.outcome(record.uuid()));
+        }
+        // every answer of the batch in one durable step
+        store.answered(outcomes);
+        for (UsageRecord record : batch) {
+            RecordOutcome outcome = outcomes.get(record);
             if (outcome.isDelivered()) {
-                store.delivered(record, outcome);
                 stats.delivered(record, outcome);
                 progress = true;
             } else if (outcome.isRetryable()) {
-                // an unknown reason is a refusal; a record the answer left out may be stored
-                store.attemptFailed(List.of(record), outcome == RecordOutcome.MISSING);
+                // resent: in doubt if it may be stored (left out of the answer), else refused
                 reportOnce(outcome.name() + "/" + record.skuAlias(), "record " + record.uuid()
                         + " for SKU '" + record.skuAlias() + "' came back " + outcome.name()
                         + result.reason(record.uuid()).map(r -> " (" + r + ")").orElse("")
                         + ": " + outcome.explanation(), false);
             } else {
-                store.parked(record, outcome);
                 stats.rejected(outcome);
                 progress = true;
                 String fix = outcome.isConfigurationError()

@@ -41,14 +41,16 @@ final class HourlyRollupPolicy implements DeliveryPolicy {
     @Override
     public void beforeBatch(PendingStore store, Instant now) {
         Instant open = now.minus(GRACE).truncatedTo(ChronoUnit.HOURS);
-        List<UsageRecord> pending = store.nextBatch(Integer.MAX_VALUE);
+        // records of closed hours, and the events, which are stamped at their closed hour
+        List<PendingRecord> pending = store.pendingBefore(open);
         Map<String, TreeMap<Instant, List<UsageRecord>>> closed = new TreeMap<>();
         Map<String, List<UsageRecord>> stalledEvents = new HashMap<>();
-        for (UsageRecord record : pending) {
+        for (PendingRecord candidate : pending) {
+            UsageRecord record = candidate.record();
             Instant hour = record.timestamp().truncatedTo(ChronoUnit.HOURS);
-            if (store.isRolledUp(record)) {
+            if (candidate.isRolledUp()) {
                 rolledThrough.merge(record.skuAlias(), hour, HourlyRollupPolicy::later);
-                if (!store.possiblyReceived(record) && hour.plus(Duration.ofHours(2))
+                if (!candidate.possiblyReceived() && hour.plus(Duration.ofHours(2))
                         .isBefore(now)) {
                     stalledEvents.computeIfAbsent(record.skuAlias(), k -> new ArrayList<>())
                             .add(record);
@@ -97,13 +99,14 @@ final class HourlyRollupPolicy implements DeliveryPolicy {
 
     private void settleOld(PendingStore store, Instant now) {
         boolean near = false;
-        for (UsageRecord record : store.nextBatch(Integer.MAX_VALUE)) {
+        for (PendingRecord old : store.pendingBefore(now.minus(WARN_AFTER))) {
+            UsageRecord record = old.record();
             Instant hour = record.timestamp().truncatedTo(ChronoUnit.HOURS);
             Duration age = Duration.between(hour, now);
             if (age.compareTo(WARN_AFTER) > 0) {
                 near = true;
             }
-            if (store.isRolledUp(record) && store.possiblyReceived(record)
+            if (old.isRolledUp() && old.possiblyReceived()
                     && age.compareTo(SETTLE_AFTER) > 0) {
                 OneHourWindowPolicy.settleInDoubt(store, record, now, rebillInDoubt,
                         "resend within Azure's 24-hour limit");
@@ -118,8 +121,8 @@ final class HourlyRollupPolicy implements DeliveryPolicy {
     }
 
     @Override
-    public boolean sendable(PendingStore store, UsageRecord record) {
-        return store.isRolledUp(record);
+    public boolean sendable(PendingRecord record) {
+        return record.isRolledUp();
     }
 
     private static Instant later(Instant a, Instant b) {

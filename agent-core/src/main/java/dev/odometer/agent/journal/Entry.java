@@ -28,6 +28,8 @@ final class Entry {
     static final byte RENEWED = 10;
     static final byte ROLLED_UP_INTO = 11;
     static final byte SETTLED_IN_DOUBT = 12;
+    static final byte OUTCOMES = 13;
+    static final byte WATERMARKS = 14;
 
     private Entry() {
     }
@@ -102,6 +104,33 @@ final class Entry {
         });
     }
 
+    /**
+     * The marketplace's answers to one batch, record by record (delivered, parked, or to be
+     * resent), written as one entry so a batch costs one forced write.
+     */
+    static byte[] outcomes(Map<UUID, String> outcomes) {
+        return write(out -> {
+            out.writeByte(OUTCOMES);
+            out.writeInt(outcomes.size());
+            for (Map.Entry<UUID, String> e : outcomes.entrySet()) {
+                writeUuid(out, e.getKey());
+                out.writeUTF(e.getValue());
+            }
+        });
+    }
+
+    /** The latest hour rolled up per dimension, carried over by compaction. */
+    static byte[] watermarks(Map<String, Instant> rolledThrough) {
+        return write(out -> {
+            out.writeByte(WATERMARKS);
+            out.writeInt(rolledThrough.size());
+            for (Map.Entry<String, Instant> e : rolledThrough.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().getEpochSecond());
+            }
+        });
+    }
+
     /** Delivered totals per SKU alias, carried over by compaction. */
     static byte[] totals(Map<String, JournalState.Delivered> delivered) {
         return write(out -> {
@@ -144,11 +173,17 @@ final class Entry {
         return new UsageRecord(uuid, alias, skuId, quantity, timestamp);
     }
 
-    static List<UUID> readUuids(DataInputStream in) throws IOException {
+    /** A count of what follows in an entry, checked against the entry size limit. */
+    static int readCount(DataInputStream in) throws IOException {
         int count = in.readInt();
-        if (count < 0 || count > 10_000) {
-            throw new IOException("implausible uuid count " + count);
+        if (count < 0 || count > JournalFile.MAX_ENTRY / 16) {
+            throw new IOException("implausible count " + count);
         }
+        return count;
+    }
+
+    static List<UUID> readUuids(DataInputStream in) throws IOException {
+        int count = readCount(in);
         List<UUID> uuids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             uuids.add(readUuid(in));

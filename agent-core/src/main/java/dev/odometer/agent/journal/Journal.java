@@ -1,5 +1,6 @@
 package dev.odometer.agent.journal;
 
+import dev.odometer.agent.delivery.PendingRecord;
 import dev.odometer.agent.delivery.PendingStore;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.marketplace.RecordOutcome;
@@ -11,10 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The durable pending store: every sealed record is in the journal, forced to the device,
@@ -40,6 +45,8 @@ public final class Journal implements PendingStore, AutoCloseable {
     private final ReconciliationFile reconciliation;
     private JournalFile file;
     private long compactedSize;
+    /** Forced writes of the files compaction replaced. */
+    private long forcedBefore;
     private boolean warnedNearBound;
     private boolean warnedWriteFailure;
     private long sealLimit;
@@ -116,8 +123,13 @@ public final class Journal implements PendingStore, AutoCloseable {
     }
 
     @Override
-    public synchronized List<UsageRecord> nextBatch(int max) {
-        return state.pending(max);
+    public synchronized List<PendingRecord> nextBatch(int max, Predicate<PendingRecord> wanted) {
+        return state.pending(max, wanted);
+    }
+
+    @Override
+    public synchronized List<PendingRecord> pendingBefore(Instant instant) {
+        return state.pendingBefore(instant);
     }
 
     @Override
@@ -140,19 +152,16 @@ public final class Journal implements PendingStore, AutoCloseable {
     }
 
     @Override
-    public synchronized void delivered(UsageRecord record, RecordOutcome outcome) {
-        settle(record, outcome);
-    }
-
-    @Override
-    public synchronized void parked(UsageRecord record, RecordOutcome outcome) {
-        settle(record, outcome);
-    }
-
-    private void settle(UsageRecord record, RecordOutcome outcome) {
-        // not forced: if this is lost, the record is sent again and comes back DUPLICATE
-        appendBestEffort(Collections.singletonList(Entry.outcome(record.uuid(), outcome.name())));
-        state.outcome(record.uuid(), outcome.name());
+    public synchronized void answered(Map<UsageRecord, RecordOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        Map<UUID, String> names = new LinkedHashMap<>();
+        outcomes.forEach((record, outcome) -> names.put(record.uuid(), outcome.name()));
+        // One entry, forced once for the whole batch. Were it lost (power cut), delivered
+        // records would be sent again and come back DUPLICATE, parked ones refused again.
+        appendBestEffort(Collections.singletonList(Entry.outcomes(names)));
+        names.forEach(state::outcome);
     }
 
     @Override
@@ -164,7 +173,7 @@ public final class Journal implements PendingStore, AutoCloseable {
     @Override
     public synchronized void rollUp(List<UsageRecord> parts, UsageRecord whole) {
         appendOrRefuse(Collections.singletonList(Entry.rolledUpInto(whole, parts)), maxBytes);
-        List<java.util.UUID> uuids = new ArrayList<>(parts.size());
+        List<UUID> uuids = new ArrayList<>(parts.size());
         for (UsageRecord part : parts) {
             uuids.add(part.uuid());
         }
@@ -172,14 +181,19 @@ public final class Journal implements PendingStore, AutoCloseable {
     }
 
     @Override
-    public synchronized boolean isRolledUp(UsageRecord record) {
-        JournalState.Live live = state.live.get(record.uuid());
+    public synchronized Instant rolledUpThrough(String dimension) {
+        return state.rolledThrough.get(dimension);
+    }
+
+    /** Whether the record is an hour's event made by {@link #rollUp}. */
+    synchronized boolean isRolledUp(UsageRecord record) {
+        JournalState.Live live = state.get(record.uuid());
         return live != null && live.rolledUp;
     }
 
-    @Override
-    public synchronized boolean possiblyReceived(UsageRecord record) {
-        JournalState.Live live = state.live.get(record.uuid());
+    /** Whether any attempt to send this record may have reached the marketplace. */
+    synchronized boolean possiblyReceived(UsageRecord record) {
+        JournalState.Live live = state.get(record.uuid());
         return live != null && live.possiblyReceived();
     }
 
@@ -206,7 +220,7 @@ public final class Journal implements PendingStore, AutoCloseable {
      */
     public synchronized int reopenParkedForConfigErrors(Map<String, String> skuIds) {
         List<UsageRecord> reopen = new ArrayList<>();
-        for (JournalState.Live live : state.lives()) {
+        for (JournalState.Live live : state.livesInOrder()) {
             RecordOutcome parked = live.parkedAs == null ? null
                     : JournalState.outcomeOf(live.parkedAs);
             if (parked != null && parked.isConfigurationError()
@@ -223,25 +237,17 @@ public final class Journal implements PendingStore, AutoCloseable {
 
     @Override
     public synchronized int pendingRecords() {
-        int count = 0;
-        for (JournalState.Live live : state.lives()) {
-            count += live.isPending() ? 1 : 0;
-        }
-        return count;
+        return state.pendingRecords();
     }
 
     @Override
     public synchronized long pendingUnits() {
-        long units = 0;
-        for (JournalState.Live live : state.lives()) {
-            units += live.isPending() ? live.record.quantity() : 0;
-        }
-        return units;
+        return state.pendingUnits();
     }
 
     @Override
     public synchronized int parkedRecords() {
-        return state.lives().size() - pendingRecords();
+        return state.parkedRecords();
     }
 
     /**
@@ -250,6 +256,14 @@ public final class Journal implements PendingStore, AutoCloseable {
      */
     public synchronized void allowFinalSeal() {
         sealLimit = maxBytes;
+    }
+
+    /**
+     * How many times this journal forced its writes to the device since it was opened: the
+     * cost that dominates delivery on a real disk.
+     */
+    public synchronized long forcedWrites() {
+        return forcedBefore + file.forces();
     }
 
     /** Bytes on disk now. */
@@ -298,11 +312,13 @@ public final class Journal implements PendingStore, AutoCloseable {
 
     /** Rewrites the journal with only what is live. */
     synchronized void compact() throws IOException {
-        List<byte[]> entries = new ArrayList<>(state.live.size() + 1);
+        List<byte[]> entries = new ArrayList<>(state.live.size() + 2);
         entries.add(Entry.totals(state.delivered));
-        for (JournalState.Live live : state.lives()) {
+        entries.add(Entry.watermarks(state.rolledThrough));
+        for (JournalState.Live live : state.livesInOrder()) {
             entries.add(Entry.snapshot(live));
         }
+        forcedBefore += file.forces() + 1;
         file = file.rewrite(entries);
         compactedSize = file.size();
         warnIfNearBound();

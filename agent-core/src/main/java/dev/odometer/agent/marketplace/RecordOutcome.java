@@ -104,6 +104,15 @@ public enum RecordOutcome {
         return kind == Kind.RETRY;
     }
 
+    /**
+     * True when the marketplace may have stored the record although it did not say so (an
+     * answer that left it out): a resend is in doubt, never renewed under a new uuid or folded
+     * into another event.
+     */
+    public boolean possiblyStored() {
+        return this == MISSING;
+    }
+
     /** One line for a person: what happened and what they must do, if anything. */
     public String explanation() {
         return explanation;

@@ -258,7 +258,7 @@ class DeliveryLoopTest {
 
         assertThat(loop.deliverOnce()).isPositive();
         assertThat(store.pendingRecords()).isEqualTo(1);
-        assertThat(store.nextBatch(1)).containsExactlyElementsOf(sealed);
+        assertThat(store.pendingList()).containsExactlyElementsOf(sealed);
     }
 
     @Test
@@ -275,7 +275,7 @@ class DeliveryLoopTest {
         clock.advance(Duration.ofMinutes(51));
         loop.deliverOnce();
 
-        UsageRecord renewed = store.nextBatch(1).get(0);
+        UsageRecord renewed = store.pendingList().get(0);
         assertThat(renewed.uuid()).isNotEqualTo(old.uuid());
         assertThat(renewed.timestamp()).isEqualTo(clock.instant());
         assertThat(renewed.quantity()).isEqualTo(old.quantity());

@@ -60,6 +60,13 @@ class JournalTest {
         return records;
     }
 
+    /** The pending records, oldest first. */
+    static List<UsageRecord> pending(Journal journal) {
+        List<UsageRecord> records = new ArrayList<>();
+        journal.nextBatch(Integer.MAX_VALUE).forEach(p -> records.add(p.record()));
+        return records;
+    }
+
     private Path file() {
         return dir.resolve("journal").resolve(Journal.FILE);
     }
@@ -76,7 +83,7 @@ class JournalTest {
 
         Journal again = reopen(journal);
 
-        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed.subList(3, 5));
+        assertThat(pending(again)).containsExactlyElementsOf(sealed.subList(3, 5));
         assertThat(again.pendingRecords()).isEqualTo(2);
         assertThat(again.pendingUnits()).isEqualTo(4 + 5);
         assertThat(again.parkedRecords()).isEqualTo(1);
@@ -130,14 +137,14 @@ class JournalTest {
 
         Journal again = open(BIG);
 
-        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed.subList(0, 3));
+        assertThat(pending(again)).containsExactlyElementsOf(sealed.subList(0, 3));
         assertThat(log.lines).anySatisfy(l -> assertThat(l).contains("11 bytes were torn")
                 .contains("3 intact entries were kept"));
         assertThat(JournalFile.read(file(), payload -> { }).skippedBytes).isZero();
         again.add(sealed.subList(3, 4));
         log.lines.clear();
         Journal third = reopen(again);
-        assertThat(third.nextBatch(25)).containsExactlyElementsOf(sealed);
+        assertThat(pending(third)).containsExactlyElementsOf(sealed);
         assertThat(log.lines).noneMatch(l -> l.contains("torn"));
     }
 
@@ -158,7 +165,7 @@ class JournalTest {
 
         Journal again = open(BIG);
 
-        assertThat(again.nextBatch(25)).containsExactly(sealed.get(0), sealed.get(2));
+        assertThat(pending(again)).containsExactly(sealed.get(0), sealed.get(2));
         assertThat(log.lines).anyMatch(l -> l.contains("torn or damaged"));
     }
 
@@ -196,7 +203,7 @@ class JournalTest {
 
         assertThat(Files.size(file())).isLessThan(before / 10);
         Journal again = reopen(journal);
-        assertThat(again.nextBatch(25)).containsExactly(doubtful);
+        assertThat(pending(again)).containsExactly(doubtful);
         assertThat(again.possiblyReceived(doubtful)).isTrue();
         assertThat(again.state().delivered.get("email").units).isEqualTo(200L * 55);
     }
@@ -261,7 +268,7 @@ class JournalTest {
         }
         journal.add(sealed.subList(1, 3));
 
-        assertThat(reopen(journal).nextBatch(25)).containsExactlyElementsOf(sealed);
+        assertThat(pending(reopen(journal))).containsExactlyElementsOf(sealed);
     }
 
     @Test
@@ -280,7 +287,7 @@ class JournalTest {
             Thread.interrupted();
         }
 
-        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed);
+        assertThat(pending(again)).containsExactlyElementsOf(sealed);
         assertThat(log.lines).noneMatch(l -> l.contains("cannot be read"));
     }
 
@@ -311,7 +318,7 @@ class JournalTest {
         journal.expiredInDoubt(sealed.get(0), null);
         journal.expiredInDoubt(sealed.get(1), rebilled);
 
-        assertThat(reopen(journal).nextBatch(25)).containsExactly(rebilled);
+        assertThat(pending(reopen(journal))).containsExactly(rebilled);
         List<String> lines = Files.readAllLines(dir.resolve("journal/reconciliation.csv"),
                 StandardCharsets.UTF_8);
         assertThat(lines).hasSize(3);
@@ -333,7 +340,7 @@ class JournalTest {
         Journal again = reopen(journal);
         assertThat(again.reopenParkedForConfigErrors(Map.of("email", "sku-email"))).isEqualTo(1);
 
-        assertThat(again.nextBatch(25)).singleElement().satisfies(r -> {
+        assertThat(pending(again)).singleElement().satisfies(r -> {
             assertThat(r.uuid()).isNotEqualTo(wrong.uuid());
             assertThat(r.skuId()).isEqualTo("sku-email");
             assertThat(r.quantity()).isEqualTo(7);
