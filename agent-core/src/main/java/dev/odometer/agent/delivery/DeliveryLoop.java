@@ -39,13 +39,16 @@ import java.util.function.Supplier;
 public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
     static final Duration RECHECK_WAITING = Duration.ofSeconds(5);
+    private static final Duration SHUTDOWN_RETRY_BASE = Duration.ofMillis(250);
+    private static final Duration SHUTDOWN_RETRY_CAP = Duration.ofSeconds(2);
     private static final AgentLog LOG = AgentLog.forClass(DeliveryLoop.class);
 
     private final Supplier<MarketplaceClient> clientSupplier;
     private volatile MarketplaceClient client;
     private final PendingStore store;
     private final DeliveryStats stats;
-    private final Backoff backoff;
+    /** Spaces retries; a short one replaces it for the shutdown flush. */
+    private Backoff backoff;
     private final Clock clock;
     private final ConfigHints hints;
     private final Runnable beforeFirstSend;
@@ -226,10 +229,13 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             return;
         }
         failingWith = failure.kind();
+        boolean waitsForAPerson = failure.kind() == DeliveryException.Kind.FORBIDDEN
+                || failure.kind() == DeliveryException.Kind.UNAUTHORIZED;
         String kept = "; " + store.pendingRecords() + " records (" + store.pendingUnits()
-                + " units) are kept and retried in " + seconds(delay)
-                + (failure.kind() == DeliveryException.Kind.FORBIDDEN ? " and then at a slow pace"
-                : " with backoff");
+                + " units) are kept and " + (waitsForAPerson
+                ? "retried at least once a minute, so billing resumes within a minute of the"
+                + " fix; a line says when it does"
+                : "retried in " + seconds(delay) + " with backoff");
         switch (failure.kind()) {
             case FORBIDDEN:
                 LOG.error("the marketplace answered 403 Forbidden to " + client().describe()
@@ -352,7 +358,16 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         }
     }
 
+    /**
+     * Delivers until nothing sendable is left or the deadline: failures of any kind (a 403
+     * too) are retried quickly, within the time left, and a Retry-After is honoured only when
+     * it ends before the deadline.
+     */
     private void deliverUntil(long deadline) {
+        Duration timeLeft = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        backoff = Backoff.builder().base(SHUTDOWN_RETRY_BASE).cap(SHUTDOWN_RETRY_CAP)
+                .waitingForAPerson(SHUTDOWN_RETRY_BASE, SHUTDOWN_RETRY_CAP)
+                .maxRetryAfter(timeLeft).build();
         while (true) {
             Duration wait = deliverOnce();
             if (wait == null || wait == RECHECK_WAITING) {

@@ -173,8 +173,8 @@ class DeliveryLoopTest {
         answers = status(403, Map.of());
 
         for (int i = 0; i < 4; i++) {
-            assertThat(loop.deliverOnce()).as("slow pace after 403")
-                    .isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+            assertThat(loop.deliverOnce()).as("retried within a minute after a 403")
+                    .isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
         }
         assertThat(store.pendingRecords()).isEqualTo(3);
         answers = acceptEverything();
@@ -185,8 +185,33 @@ class DeliveryLoopTest {
         assertThat(store.pendingRecords()).isZero();
         assertThat(log.lines.stream().filter(l -> l.contains("403 Forbidden"))).singleElement()
                 .satisfies(l -> assertThat(l).contains("marketplace.meteringAgent")
-                        .contains("billing account").contains("3 records"));
-        assertThat(log.lines).anyMatch(l -> l.contains("delivery recovered after 4 failed"));
+                        .contains("billing account").contains("3 records")
+                        .contains("at least once a minute").doesNotContain("slow pace"));
+        assertThat(log.lines.stream().filter(l -> l.contains("recovered"))).singleElement()
+                .satisfies(l -> assertThat(l).contains("delivery recovered after 4 failed"));
+        assertThat(log.lines).hasSize(2);
+    }
+
+    @Test
+    void atShutdownA403IsRetriedQuicklyUntilTheTimeout() {
+        List<UsageRecord> sealed = seal(3, "email");
+        answers = status(403, Map.of());
+        assertThat(loop.deliverOnce()).isPositive();
+        int[] forbiddenLeft = {2};
+        Dispatcher forbidden = status(403, Map.of());
+        Dispatcher accept = acceptEverything();
+        answers = new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                return forbiddenLeft[0]-- > 0 ? forbidden.dispatch(request)
+                        : accept.dispatch(request);
+            }
+        };
+
+        loop.flush(Duration.ofSeconds(30));
+
+        assertThat(store.pendingRecords()).as("delivered during shutdown").isZero();
+        assertThat(requests).hasSize(4).allSatisfy(r -> assertThat(r).isEqualTo(uuids(sealed)));
     }
 
     @Test
