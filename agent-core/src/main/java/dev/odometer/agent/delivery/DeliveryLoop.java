@@ -39,6 +39,7 @@ import java.util.function.Supplier;
 public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
     static final Duration RECHECK_WAITING = Duration.ofSeconds(5);
+    private static final Duration PAUSE_BETWEEN_REFUSALS = Duration.ofMillis(50);
     private static final Duration SHUTDOWN_RETRY_BASE = Duration.ofMillis(250);
     private static final Duration SHUTDOWN_RETRY_CAP = Duration.ofSeconds(2);
     private static final AgentLog LOG = AgentLog.forClass(DeliveryLoop.class);
@@ -64,6 +65,12 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private volatile boolean running;
     private Thread worker;
     private int failuresInARow;
+    /** At most this many records a batch, while a batch refused as a whole is split. */
+    private int batchLimit = Integer.MAX_VALUE;
+    private int sentWhileSplit;
+    private int parkedInARow;
+    /** SKU ids with a record that failed alone: their records go alone. */
+    private final Set<String> suspects = new HashSet<>();
     private DeliveryException.Kind failingWith;
     private Instant nextSummary;
     private String lastSummary = "";
@@ -146,17 +153,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      */
     Duration deliverOnce() {
         policy.beforeBatch(store, clock.instant());
-        Set<Object> keys = new HashSet<>();
-        List<UsageRecord> batch = new ArrayList<>();
-        for (PendingRecord pending : store.nextBatch(client().maxBatchSize(), candidate -> {
-            if (!policy.sendable(candidate)) {
-                return false;
-            }
-            Object key = policy.batchKey(candidate.record());
-            return key == null || keys.add(key);
-        })) {
-            batch.add(pending.record());
-        }
+        List<UsageRecord> batch = nextBatch();
         if (batch.isEmpty()) {
             // records waiting on time (an Azure hour yet to close) need looking at again
             return store.pendingRecords() > 0 ? RECHECK_WAITING : null;
@@ -173,9 +170,21 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             result = client().send(batch);
         } catch (DeliveryException failure) {
             store.attemptFailed(batch, failure.possiblyReceived());
+            if (failure.refusesTheRecords()) {
+                return isolate(batch, RecordOutcome.REQUEST_REFUSED, failure.getMessage());
+            }
             Duration delay = backoff.nextDelay(failure);
             onFailure(failure, batch, delay);
             return delay;
+        } catch (RuntimeException bug) {
+            // whether the request left is unknown: the attempt stays open, the batch in doubt
+            if (reported.add("unexpected/" + bug.getClass().getName() + "/" + bug.getMessage())) {
+                LOG.error("sending a batch of " + batch.size() + " records failed unexpectedly "
+                        + "(a bug in Odometer, please report it): the batch is kept in doubt "
+                        + "and split to find the records it fails on, which are parked", bug);
+            }
+            stats.failed(bug.toString());
+            return isolate(batch, RecordOutcome.SEND_FAILED, bug.toString());
         }
         stats.answered(clock.instant());
         boolean progress = apply(batch, result);
@@ -185,7 +194,70 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             return backoff.nextDelay(java.util.Optional.empty());
         }
         backoff.reset();
+        parkedInARow = 0;
+        if (batch.size() == 1 && result.outcome(batch.get(0).uuid()).isDelivered()) {
+            suspects.remove(batch.get(0).skuId());
+        }
+        if (batchLimit != Integer.MAX_VALUE && ++sentWhileSplit >= 4) {
+            batchLimit = Integer.MAX_VALUE; // what failed the batch did not fail again
+        }
         return Duration.ZERO;
+    }
+
+    /**
+     * The oldest sendable records, as many as a batch takes; a record of a SKU whose records
+     * were refused on their own goes alone, when it is the oldest, and never with others.
+     */
+    private List<UsageRecord> nextBatch() {
+        List<UsageRecord> batch = new ArrayList<>();
+        List<PendingRecord> head = store.nextBatch(1, policy::sendable);
+        if (head.isEmpty()) {
+            return batch;
+        }
+        if (suspects.contains(head.get(0).record().skuId())) {
+            batch.add(head.get(0).record());
+            return batch;
+        }
+        Set<Object> keys = new HashSet<>();
+        int max = Math.min(client().maxBatchSize(), batchLimit);
+        for (PendingRecord pending : store.nextBatch(max, candidate -> {
+            if (!policy.sendable(candidate) || suspects.contains(candidate.record().skuId())) {
+                return false;
+            }
+            Object key = policy.batchKey(candidate.record());
+            return key == null || keys.add(key);
+        })) {
+            batch.add(pending.record());
+        }
+        return batch;
+    }
+
+    /**
+     * A batch failed as a whole because of what it holds: send halves of it until one record
+     * alone fails, and park that record with {@code outcome}, so nothing waits behind it. The
+     * record's SKU is suspect from then on: its records go alone, until one is accepted.
+     */
+    private Duration isolate(List<UsageRecord> batch, RecordOutcome outcome, String why) {
+        sentWhileSplit = 0;
+        if (batch.size() > 1) {
+            parkedInARow = 0;
+            batchLimit = batch.size() / 2;
+            LOG.debug("a batch of " + batch.size() + " records failed as a whole (" + why
+                    + "); trying batches of " + batchLimit);
+            return Duration.ZERO;
+        }
+        UsageRecord record = batch.get(0);
+        batchLimit = Integer.MAX_VALUE;
+        suspects.add(record.skuId());
+        store.answered(java.util.Collections.singletonMap(record, outcome));
+        stats.rejected(outcome);
+        reportOnce(outcome.name() + "/" + record.skuAlias(), "SKU '" + record.skuAlias()
+                + "' (sku_id '" + record.skuId() + "') was rejected as " + outcome.name()
+                + ": a request holding only its record " + record.uuid() + " failed (" + why
+                + "); " + outcome.explanation() + ". Its records are parked, not dropped; the "
+                + "other records are delivered.", true);
+        // refused records one after another: a short pause, so they are no flood of requests
+        return ++parkedInARow > 1 ? PAUSE_BETWEEN_REFUSALS : Duration.ZERO;
     }
 
     private boolean apply(List<UsageRecord> batch, SendResult result) {

@@ -223,7 +223,7 @@ public final class Journal implements PendingStore, AutoCloseable {
         for (JournalState.Live live : state.livesInOrder()) {
             RecordOutcome parked = live.parkedAs == null ? null
                     : JournalState.outcomeOf(live.parkedAs);
-            if (parked != null && parked.isConfigurationError()
+            if (parked != null && parked.isTriedAgainAfterRestart()
                     && skuIds.containsKey(live.record.skuAlias())) {
                 reopen.add(live.record);
             }

@@ -34,6 +34,21 @@ public enum RecordOutcome {
     INVALID_QUANTITY(Kind.PERMANENT, "quantity rejected: a bug in Odometer, please report it"),
     /** The uuid was not accepted as a UUID: a bug. */
     INVALID_ID(Kind.PERMANENT, "record uuid rejected: a bug in Odometer, please report it"),
+    /**
+     * The marketplace refused a request holding only this record as a whole (HTTP 400, 413 or
+     * 422), so it stored nothing: parked, and sealed again under a new uuid after a restart
+     * (a fixed config or agent version may change the answer).
+     */
+    REQUEST_REFUSED(Kind.PERMANENT,
+            "the marketplace refuses any request holding this record (see its answer): check the"
+                    + " config; otherwise a bug in Odometer, please report it with this line"),
+    /**
+     * Sending a batch with this record failed inside Odometer with an unexpected exception, on
+     * its own too; whether the request left is unknown, so it is never sent again.
+     */
+    SEND_FAILED(Kind.PERMANENT,
+            "sending it failed inside Odometer (a bug, please report it with the stack trace"
+                    + " logged before); it may have reached the marketplace, so it is not resent"),
     /** Rejected with no reason or one this version does not know (REASON_UNSPECIFIED, ...). */
     UNKNOWN(Kind.RETRY,
             "rejected for an unspecified reason: the record is kept and resent; if this persists,"
@@ -97,6 +112,14 @@ public enum RecordOutcome {
      */
     public boolean isConfigurationError() {
         return kind == Kind.CONFIGURATION;
+    }
+
+    /**
+     * True when a record parked with this outcome is sealed again under a new uuid after a
+     * restart: it was surely not stored, and a fixed config (or agent) may change the answer.
+     */
+    public boolean isTriedAgainAfterRestart() {
+        return kind == Kind.CONFIGURATION || this == REQUEST_REFUSED;
     }
 
     /** True when resending the very same record (same uuid) later may still be accepted. */

@@ -333,18 +333,21 @@ class JournalTest {
         Journal journal = open(BIG);
         UsageRecord wrong = UsageRecord.seal("email", "sku-typo", 7, clock.instant());
         UsageRecord expired = UsageRecord.seal("email", "sku-email", 3, clock.instant());
-        journal.add(List.of(wrong, expired));
+        UsageRecord refused = UsageRecord.seal("email", "sku-email", 5, clock.instant());
+        UsageRecord failed = UsageRecord.seal("email", "sku-email", 11, clock.instant());
+        journal.add(List.of(wrong, expired, refused, failed));
         journal.parked(wrong, RecordOutcome.INVALID_SKU_ID);
         journal.parked(expired, RecordOutcome.EXPIRED);
+        journal.parked(refused, RecordOutcome.REQUEST_REFUSED); // never stored: 400/413/422
+        journal.parked(failed, RecordOutcome.SEND_FAILED); // may have been stored
 
         Journal again = reopen(journal);
-        assertThat(again.reopenParkedForConfigErrors(Map.of("email", "sku-email"))).isEqualTo(1);
+        assertThat(again.reopenParkedForConfigErrors(Map.of("email", "sku-email"))).isEqualTo(2);
 
-        assertThat(pending(again)).singleElement().satisfies(r -> {
-            assertThat(r.uuid()).isNotEqualTo(wrong.uuid());
+        assertThat(pending(again)).hasSize(2).allSatisfy(r -> {
+            assertThat(r.uuid()).isNotIn(wrong.uuid(), refused.uuid());
             assertThat(r.skuId()).isEqualTo("sku-email");
-            assertThat(r.quantity()).isEqualTo(7);
-        });
-        assertThat(again.parkedRecords()).isEqualTo(1);
+        }).extracting(UsageRecord::quantity).containsExactlyInAnyOrder(7L, 5L);
+        assertThat(again.parkedRecords()).isEqualTo(2);
     }
 }
