@@ -273,6 +273,11 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             if (outcome.isDelivered()) {
                 stats.delivered(record, outcome);
                 progress = true;
+            } else if (outcome.isSlotTaken()) {
+                stats.rejected(outcome);
+                policy.slotTaken(store, record, result.reason(record.uuid())
+                        .orElse(outcome.explanation()));
+                progress = true;
             } else if (outcome.isRetryable()) {
                 // resent: in doubt if it may be stored (left out of the answer), else refused
                 reportOnce(outcome.name() + "/" + record.skuAlias(), "record " + record.uuid()

@@ -23,4 +23,15 @@ public interface DeliveryPolicy {
     default Object batchKey(UsageRecord record) {
         return null;
     }
+
+    /**
+     * The marketplace holds another record where {@code record} was to go, so it was not
+     * stored (see {@link dev.odometer.agent.marketplace.RecordOutcome#isSlotTaken()}): move its
+     * units to another slot ({@link PendingStore#moved}). Only Azure answers so; elsewhere the
+     * record is left to be sent again.
+     *
+     * @param why the marketplace's answer, for the log and the reconciliation file
+     */
+    default void slotTaken(PendingStore store, UsageRecord record, String why) {
+    }
 }

@@ -42,7 +42,8 @@ public interface PendingStore {
      * The marketplace's answers to one batch, record by record, as one durable step: delivered
      * (ACCEPTED, DUPLICATE) records are settled, refused ones parked (until a restart with a
      * fixed config, for configuration errors), and the others stay pending: in doubt when
-     * {@link RecordOutcome#possiblyStored()}, else not received.
+     * {@link RecordOutcome#possiblyStored()}, else not received (also when the outcome
+     * {@link RecordOutcome#isSlotTaken()}: the policy then {@link #moved} it).
      */
     void answered(Map<UsageRecord, RecordOutcome> outcomes);
 
@@ -84,6 +85,14 @@ public interface PendingStore {
      * also after the event was delivered; null if none.
      */
     Instant rolledUpThrough(String dimension);
+
+    /**
+     * The marketplace holds another record where {@code old} was to go (Azure: an event of
+     * another quantity for its dimension and hour), so {@code old} was not stored: it is
+     * replaced by {@code fresh} (its units in a later slot) in one durable step, and written to
+     * the reconciliation file with {@code why}.
+     */
+    void moved(UsageRecord old, UsageRecord fresh, String why);
 
     /**
      * Settles a record still in doubt when it expires: closed, and written to the

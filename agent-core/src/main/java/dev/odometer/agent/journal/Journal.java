@@ -198,6 +198,18 @@ public final class Journal implements PendingStore, AutoCloseable {
     }
 
     @Override
+    public synchronized void moved(UsageRecord old, UsageRecord fresh, String why) {
+        appendOrRefuse(Collections.singletonList(Entry.renewed(old.uuid(), fresh)), maxBytes);
+        state.renewed(old.uuid(), fresh);
+        try {
+            reconciliation.append(clock.instant(), old, "moved", fresh, why);
+        } catch (IOException e) {
+            LOG.error("could not write " + reconciliation.path() + ": " + e + "; the record "
+                    + old + ", moved to " + fresh.uuid() + " (" + why + "), is named here instead");
+        }
+    }
+
+    @Override
     public synchronized void expiredInDoubt(UsageRecord record, UsageRecord rebilledAs) {
         try {
             reconciliation.append(clock.instant(), record, rebilledAs);
@@ -219,20 +231,34 @@ public final class Journal implements PendingStore, AutoCloseable {
      * @return how many records were reopened
      */
     public synchronized int reopenParkedForConfigErrors(Map<String, String> skuIds) {
-        List<UsageRecord> reopen = new ArrayList<>();
+        Map<UsageRecord, String> reopen = new LinkedHashMap<>();
         for (JournalState.Live live : state.livesInOrder()) {
             RecordOutcome parked = live.parkedAs == null ? null
                     : JournalState.outcomeOf(live.parkedAs);
-            if (parked != null && parked.isTriedAgainAfterRestart()
-                    && skuIds.containsKey(live.record.skuAlias())) {
-                reopen.add(live.record);
+            String skuId = skuIdNow(live.record.skuAlias(), skuIds);
+            if (parked != null && parked.isTriedAgainAfterRestart() && skuId != null) {
+                reopen.put(live.record, skuId);
             }
         }
-        for (UsageRecord old : reopen) {
-            replace(old, UsageRecord.seal(old.skuAlias(), skuIds.get(old.skuAlias()),
-                    old.quantity(), clock.instant()));
-        }
+        reopen.forEach((old, skuId) -> replace(old, UsageRecord.seal(old.skuAlias(), skuId,
+                old.quantity(), clock.instant())));
         return reopen.size();
+    }
+
+    /**
+     * The SKU id the config now gives {@code alias}; for an Azure event of several aliases
+     * sharing a dimension ({@code a+b}), the one they all still share; null if none.
+     */
+    private static String skuIdNow(String alias, Map<String, String> skuIds) {
+        String skuId = null;
+        for (String part : alias.split("\\+")) {
+            String now = skuIds.get(part);
+            if (now == null || (skuId != null && !skuId.equals(now))) {
+                return null;
+            }
+            skuId = now;
+        }
+        return skuId;
     }
 
     @Override

@@ -229,6 +229,10 @@ final class JournalState {
             d.records++;
             return l;
         }
+        if (outcome != null && outcome.isSlotTaken()) {
+            l.attemptOpen = false; // provably not stored; the policy moves its units
+            return null;
+        }
         if (outcome != null && outcome.isRetryable()) {
             if (outcome.possiblyStored() && l.attemptOpen) {
                 l.inDoubt = true;

@@ -10,13 +10,14 @@ import java.time.Instant;
 
 /**
  * {@code reconciliation.csv} in the journal directory: one line for every record whose fate at
- * the marketplace is unknown and that was dropped or billed again when it expired, so a person
- * can settle it with the marketplace's own records.
+ * the marketplace is unknown and that was dropped or billed again when it expired, and for
+ * every record moved to a later slot because the marketplace held another one in its place,
+ * so a person can settle it with the marketplace's own records.
  */
 final class ReconciliationFile {
     static final String NAME = "reconciliation.csv";
-    private static final String HEADER =
-            "decided_at,uuid,sku_alias,sku_id,quantity,usage_timestamp,decision,rebilled_as\n";
+    private static final String HEADER = "decided_at,uuid,sku_alias,sku_id,quantity,"
+            + "usage_timestamp,decision,rebilled_as,detail\n";
 
     private final Path path;
 
@@ -24,8 +25,19 @@ final class ReconciliationFile {
         this.path = directory.resolve(NAME);
     }
 
+    /** A record in doubt at expiry: dropped, or billed again as {@code rebilledAs}. */
     void append(Instant decidedAt, UsageRecord record, UsageRecord rebilledAs)
             throws IOException {
+        append(decidedAt, record, rebilledAs == null ? "dropped" : "rebilled", rebilledAs,
+                "may or may not have reached the marketplace before it expired");
+    }
+
+    /**
+     * A record with {@code decision} ({@code dropped}, {@code rebilled}, {@code moved}), the
+     * record that carries its units on ({@code replacement}, or null) and why.
+     */
+    void append(Instant decidedAt, UsageRecord record, String decision, UsageRecord replacement,
+                String detail) throws IOException {
         if (!Files.exists(path)) {
             try {
                 JournalFile.createOwnerOnly(path);
@@ -36,8 +48,8 @@ final class ReconciliationFile {
         }
         String line = decidedAt + "," + record.uuid() + "," + record.skuAlias() + ","
                 + csv(record.skuId()) + "," + record.quantity() + "," + record.timestamp() + ","
-                + (rebilledAs == null ? "dropped" : "rebilled") + ","
-                + (rebilledAs == null ? "" : rebilledAs.uuid()) + "\n";
+                + decision + "," + (replacement == null ? "" : replacement.uuid()) + ","
+                + csv(detail) + "\n";
         appendSynced(line);
     }
 
@@ -49,7 +61,7 @@ final class ReconciliationFile {
         }
     }
 
-    /** RFC 4180 quoting, for the one free-text field (SKU ids come from the config). */
+    /** RFC 4180 quoting, for free text (SKU ids come from the config, details from us). */
     private static String csv(String field) {
         if (field.contains(",") || field.contains("\"") || field.contains("\n")) {
             return "\"" + field.replace("\"", "\"\"") + "\"";

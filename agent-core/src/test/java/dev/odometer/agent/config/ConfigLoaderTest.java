@@ -131,6 +131,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void azureAliasesMayShareADimensionTheirUnitsAreSummedPerHour() throws Exception {
+        OdometerConfig config = parse("marketplace: azure", "resource_id: sub", "plan_id: gold",
+                "auth: {type: managed-identity}", "skus:", "  email: {dimension: emails}",
+                "  newsletter: {dimension: emails}");
+
+        assertThat(config.skus().values()).extracting(SkuConfig::skuId)
+                .containsExactly("emails", "emails");
+    }
+
+    @Test
     void plainHttpOnlyToLoopback() throws Exception {
         assertThat(error("marketplace: yandex", "product_id: p",
                 "endpoint: http://marketplace.example.com", "auth: {type: metadata}", "skus:",

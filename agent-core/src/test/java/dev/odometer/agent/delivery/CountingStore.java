@@ -68,6 +68,11 @@ final class CountingStore implements PendingStore {
     }
 
     @Override
+    public void moved(UsageRecord old, UsageRecord fresh, String why) {
+        store.moved(old, fresh, why);
+    }
+
+    @Override
     public void expiredInDoubt(UsageRecord record, UsageRecord rebilledAs) {
         store.expiredInDoubt(record, rebilledAs);
     }

@@ -89,6 +89,8 @@ final class InMemoryPendingStore implements PendingStore {
         outcomes.forEach((record, outcome) -> {
             if (outcome.isDelivered()) {
                 remove(record);
+            } else if (outcome.isSlotTaken()) {
+                possiblyReceived.remove(record.uuid());
             } else if (outcome.isRetryable()) {
                 if (outcome.possiblyStored()) {
                     possiblyReceived.add(record.uuid());
@@ -144,6 +146,11 @@ final class InMemoryPendingStore implements PendingStore {
 
     synchronized boolean possiblyReceived(UsageRecord record) {
         return possiblyReceived.contains(record.uuid());
+    }
+
+    @Override
+    public synchronized void moved(UsageRecord old, UsageRecord fresh, String why) {
+        replace(old, fresh);
     }
 
     @Override
