@@ -152,6 +152,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      *     new records (nothing is pending at all)
      */
     Duration deliverOnce() {
+        store.maintain();
         policy.beforeBatch(store, clock.instant());
         List<UsageRecord> batch = nextBatch();
         if (batch.isEmpty()) {

@@ -101,6 +101,13 @@ public interface PendingStore {
      */
     void expiredInDoubt(UsageRecord record, UsageRecord rebilledAs);
 
+    /**
+     * Housekeeping the store does on the delivery thread, between batches: the journal takes
+     * over the journals of processes that have ended. Nothing by default.
+     */
+    default void maintain() {
+    }
+
     /** Records waiting to be delivered. */
     int pendingRecords();
 

@@ -30,6 +30,7 @@ final class Entry {
     static final byte SETTLED_IN_DOUBT = 12;
     static final byte OUTCOMES = 13;
     static final byte WATERMARKS = 14;
+    static final byte ADOPTED = 15;
 
     private Entry() {
     }
@@ -148,11 +149,38 @@ final class Entry {
     static byte[] snapshot(JournalState.Live live) {
         return write(out -> {
             out.writeByte(SNAPSHOT);
-            writeRecord(out, live.record);
-            out.writeBoolean(live.possiblyReceived());
-            out.writeUTF(live.parkedAs == null ? "" : live.parkedAs);
-            out.writeBoolean(live.rolledUp);
+            writeLive(out, live);
         });
+    }
+
+    /**
+     * Live records taken over from the journal of a process that is gone ({@code source}),
+     * with their whole state; replay adds those it does not have yet, so a takeover cut short
+     * by a crash is completed, not doubled, by the next one.
+     */
+    static byte[] adopted(String source, List<JournalState.Live> lives) {
+        return write(out -> {
+            out.writeByte(ADOPTED);
+            out.writeUTF(source);
+            out.writeInt(lives.size());
+            for (JournalState.Live live : lives) {
+                writeLive(out, live);
+            }
+        });
+    }
+
+    /** The size {@link #adopted} takes for one record, roughly, to cut takeovers in chunks. */
+    static int adoptedSize(JournalState.Live live) {
+        return 64 + live.record.skuAlias().length() * 3 + live.record.skuId().length() * 3
+                + (live.parkedAs == null ? 0 : live.parkedAs.length());
+    }
+
+    private static void writeLive(DataOutputStream out, JournalState.Live live)
+            throws IOException {
+        writeRecord(out, live.record);
+        out.writeBoolean(live.possiblyReceived());
+        out.writeUTF(live.parkedAs == null ? "" : live.parkedAs);
+        out.writeBoolean(live.rolledUp);
     }
 
     static void writeRecord(DataOutputStream out, UsageRecord record) throws IOException {

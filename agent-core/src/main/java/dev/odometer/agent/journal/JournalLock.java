@@ -7,33 +7,30 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One process per journal directory: an OS file lock on {@code journal.lock}, which holds the
- * owner's process id so the refusal can say who has it. The OS releases it when the process
- * dies, however it dies.
+ * Who owns a process journal: an OS file lock on its {@code journal.lock}, which holds the
+ * owner's process id for people. The OS releases it when the process dies, however it dies, so
+ * a lock that can be taken means the journal's process is gone.
+ *
+ * <p>The locks this JVM holds are remembered, and their files are never opened again while
+ * held: on Linux, closing any descriptor of a file releases the process's lock on it, so
+ * merely checking one of our own locks would give it away.
  */
 final class JournalLock implements AutoCloseable {
+    static final String FILE = "journal.lock";
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
+    private Path path;
     private final RandomAccessFile file;
     private final FileLock lock;
 
-    private JournalLock(RandomAccessFile file, FileLock lock) {
+    private JournalLock(Path path, RandomAccessFile file, FileLock lock) {
+        this.path = path;
         this.file = file;
         this.lock = lock;
-    }
-
-    /** @throws JournalException when another process (or this one, twice) holds the lock */
-    static JournalLock acquire(Path directory) throws JournalException, IOException {
-        Path file = directory.resolve("journal.lock");
-        JournalLock lock = tryAcquire(file);
-        if (lock == null) {
-            String owner = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
-            throw new JournalException("journal_dir " + directory + " is in use by another "
-                    + "process" + (owner.isEmpty() ? "" : " (pid " + owner + ")") + ": give each "
-                    + "metered process a journal_dir of its own. This process runs unmetered so "
-                    + "it cannot corrupt that journal.");
-        }
-        return lock;
     }
 
     /**
@@ -43,7 +40,12 @@ final class JournalLock implements AutoCloseable {
      * channel, and so release the lock) and restored afterwards.
      */
     static JournalLock tryAcquire(Path file) throws IOException {
+        Path key = file.toAbsolutePath().normalize();
+        if (!HELD_HERE.add(key)) {
+            return null;
+        }
         boolean interrupted = Thread.interrupted();
+        boolean acquired = false;
         try {
             if (!Files.exists(file)) {
                 try {
@@ -70,11 +72,37 @@ final class JournalLock implements AutoCloseable {
             raf.write(String.valueOf(ProcessHandle.current().pid())
                     .getBytes(StandardCharsets.US_ASCII));
             raf.getFD().sync();
-            return new JournalLock(raf, lock);
+            acquired = true;
+            return new JournalLock(key, raf, lock);
         } finally {
+            if (!acquired) {
+                HELD_HERE.remove(key);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The lock's file was moved, with its directory, to {@code file}. */
+    void relocated(Path file) {
+        Path key = file.toAbsolutePath().normalize();
+        HELD_HERE.add(key);
+        HELD_HERE.remove(path);
+        path = key;
+    }
+
+    /** Whether this JVM holds the lock in {@code file}. */
+    static boolean heldHere(Path file) {
+        return HELD_HERE.contains(file.toAbsolutePath().normalize());
+    }
+
+    /** The process id a lock file names, or "" if none. */
+    static String owner(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
+        } catch (IOException gone) {
+            return "";
         }
     }
 
@@ -87,6 +115,7 @@ final class JournalLock implements AutoCloseable {
             }
             file.close();
         } finally {
+            HELD_HERE.remove(path);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

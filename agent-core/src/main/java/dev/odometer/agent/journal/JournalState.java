@@ -129,12 +129,14 @@ final class JournalState {
                 }
                 break;
             case Entry.SNAPSHOT:
-                Live snapshot = new Live(Entry.readRecord(in), sequence++);
-                snapshot.inDoubt = in.readBoolean();
-                String parked = in.readUTF();
-                snapshot.parkedAs = parked.isEmpty() ? null : parked;
-                snapshot.rolledUp = in.readBoolean();
-                put(snapshot);
+                put(readLive(in));
+                break;
+            case Entry.ADOPTED:
+                in.readUTF(); // the source, for people reading a dump
+                int adopted = Entry.readCount(in);
+                for (int i = 0; i < adopted; i++) {
+                    adopt(readLive(in));
+                }
                 break;
             case Entry.ROLLED_UP:
                 UUID whole = Entry.readUuid(in);
@@ -169,6 +171,28 @@ final class JournalState {
             default:
                 throw new IOException("unknown entry type " + type);
         }
+    }
+
+    private Live readLive(DataInputStream in) throws IOException {
+        Live l = new Live(Entry.readRecord(in), sequence++);
+        l.inDoubt = in.readBoolean();
+        String parked = in.readUTF();
+        l.parkedAs = parked.isEmpty() ? null : parked;
+        l.rolledUp = in.readBoolean();
+        return l;
+    }
+
+    /** Takes over a record from another journal, unless it is here already. */
+    boolean adopt(Live other) {
+        if (live.containsKey(other.record.uuid())) {
+            return false;
+        }
+        Live l = new Live(other.record, sequence++);
+        l.inDoubt = other.possiblyReceived();
+        l.parkedAs = other.parkedAs;
+        l.rolledUp = other.rolledUp;
+        put(l);
+        return true;
     }
 
     void sealed(UsageRecord record) {

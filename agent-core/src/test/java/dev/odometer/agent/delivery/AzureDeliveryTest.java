@@ -81,6 +81,7 @@ class AzureDeliveryTest {
             journal.close();
         }
         journal = Journal.open(dir.resolve("journal"), 1 << 20, clock);
+        journal.adoptOrphans();
         return journal;
     }
 

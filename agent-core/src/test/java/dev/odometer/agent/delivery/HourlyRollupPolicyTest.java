@@ -142,6 +142,7 @@ class HourlyRollupPolicyTest {
             policy.beforeBatch(journal, ELEVEN.plusSeconds(120));
         }
         try (Journal journal = Journal.open(dir.resolve("j"), 1 << 20, clock)) {
+            journal.adoptOrphans();
             assertThat(journal.nextBatch(10)).singleElement().satisfies(pending -> {
                 UsageRecord event = pending.record();
                 assertThat(pending.isRolledUp()).isTrue();

@@ -46,10 +46,13 @@ class JournalTest {
         return journal;
     }
 
+    /** A restart: the journal is closed, and a new process's journal takes it over. */
     private Journal reopen(Journal journal) throws JournalException {
         journal.close();
         open.remove(journal);
-        return open(BIG);
+        Journal next = open(BIG);
+        next.adoptOrphans();
+        return next;
     }
 
     private List<UsageRecord> records(int count, String alias) {
@@ -67,8 +70,14 @@ class JournalTest {
         return records;
     }
 
-    private Path file() {
-        return dir.resolve("journal").resolve(Journal.FILE);
+    /** The one process journal file under journal_dir (its process may have ended). */
+    private Path file() throws IOException {
+        try (var files = Files.walk(dir.resolve("journal"))) {
+            List<Path> journals = files.filter(p -> p.getFileName().toString()
+                    .equals(Journal.FILE)).collect(java.util.stream.Collectors.toList());
+            assertThat(journals).hasSize(1);
+            return journals.get(0);
+        }
     }
 
     @Test
@@ -136,11 +145,13 @@ class JournalTest {
         }
 
         Journal again = open(BIG);
+        again.adoptOrphans();
 
         assertThat(pending(again)).containsExactlyElementsOf(sealed.subList(0, 3));
         assertThat(log.lines).anySatisfy(l -> assertThat(l).contains("11 bytes were torn")
                 .contains("3 intact entries were kept"));
-        assertThat(JournalFile.read(file(), payload -> { }).skippedBytes).isZero();
+        assertThat(JournalFile.read(again.directory().resolve(Journal.FILE), payload -> { })
+                .skippedBytes).isZero();
         again.add(sealed.subList(3, 4));
         log.lines.clear();
         Journal third = reopen(again);
@@ -164,6 +175,7 @@ class JournalTest {
         Files.write(file(), bytes);
 
         Journal again = open(BIG);
+        again.adoptOrphans();
 
         assertThat(pending(again)).containsExactly(sealed.get(0), sealed.get(2));
         assertThat(log.lines).anyMatch(l -> l.contains("torn or damaged"));
@@ -171,13 +183,15 @@ class JournalTest {
 
     @Test
     void aFileThatIsNotAJournalIsMovedAsideAndAFreshOneStarted() throws Exception {
-        Files.createDirectories(file().getParent());
-        Files.writeString(file(), "not a journal at all");
+        Path legacy = dir.resolve("journal").resolve(Journal.FILE); // an earlier version's place
+        Files.createDirectories(legacy.getParent());
+        Files.writeString(legacy, "not a journal at all");
 
         Journal journal = open(BIG);
+        journal.adoptOrphans();
 
         assertThat(journal.pendingRecords()).isZero();
-        try (var files = Files.list(file().getParent())) {
+        try (var files = Files.list(legacy.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .anyMatch(n -> n.startsWith("journal.log.unreadable-"));
         }
@@ -223,14 +237,70 @@ class JournalTest {
     }
 
     @Test
-    void aSecondProcessIsRefusedWithTheOwnersPid() throws Exception {
-        open(BIG);
+    void aSecondProcessOnTheSameJournalDirHasAJournalOfItsOwnAndNeitherTakesTheOtherOver()
+            throws Exception {
+        Journal first = open(BIG);
+        List<UsageRecord> firsts = records(2, "email");
+        first.add(firsts);
+        Journal second = open(BIG);
+        List<UsageRecord> seconds = records(3, "email");
+        second.add(seconds);
 
-        assertThatThrownBy(() -> Journal.open(dir.resolve("journal"), BIG, clock))
-                .isInstanceOf(JournalException.class)
-                .hasMessageContaining("in use by another process (pid "
-                        + ProcessHandle.current().pid() + ")")
-                .hasMessageContaining("runs unmetered");
+        assertThat(second.adoptOrphans()).as("the first process still runs").isZero();
+        assertThat(first.adoptOrphans()).isZero();
+        assertThat(second.directory()).isNotEqualTo(first.directory());
+        assertThat(pending(first)).containsExactlyElementsOf(firsts);
+        assertThat(pending(second)).containsExactlyElementsOf(seconds);
+
+        first.close(); // the first process ends: the second takes its journal over
+        assertThat(second.adoptOrphans()).isEqualTo(1);
+        assertThat(pending(second)).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(firsts.stream(), seconds.stream())
+                        .collect(java.util.stream.Collectors.toList()));
+        assertThat(first.directory()).doesNotExist();
+        assertThat(log.lines).anySatisfy(l -> assertThat(l).contains("adopted the journal of process "
+                + ProcessHandle.current().pid()).contains("2 records (3 units)"));
+    }
+
+    @Test
+    void aTakeoverCutShortByACrashIsFinishedByTheNextProcessWithNothingTwice()
+            throws Exception {
+        Journal first = open(BIG);
+        List<UsageRecord> sealed = records(4, "email");
+        first.add(sealed);
+        first.close();
+        // the second process moved the first's journal under its own and wrote the merged
+        // records, then died before deleting it
+        Journal second = open(BIG);
+        second.adoptOrphans();
+        Path secondDir = second.directory();
+        Path firstCopy = secondDir.resolve("adopted").resolve("p-copy");
+        Files.createDirectories(firstCopy);
+        try (Journal scratch = Journal.open(dir.resolve("scratch"), BIG, clock)) {
+            scratch.add(sealed);
+            Files.copy(scratch.directory().resolve(Journal.FILE), firstCopy.resolve(Journal.FILE));
+        }
+        second.close(); // the crash, as far as the lock is concerned
+
+        Journal third = open(BIG);
+        third.adoptOrphans();
+
+        assertThat(pending(third)).containsExactlyInAnyOrderElementsOf(sealed);
+        assertThat(third.pendingUnits()).isEqualTo(1 + 2 + 3 + 4);
+        assertThat(secondDir).doesNotExist();
+    }
+
+    @Test
+    void aJournalThatNeverHeldAnythingIsRemovedWhenItsProcessEnds() throws Exception {
+        Journal idle = open(BIG);
+        Path directory = idle.directory();
+        idle.close();
+        open.remove(idle);
+
+        assertThat(directory).doesNotExist();
+        try (var files = Files.list(dir.resolve("journal"))) {
+            assertThat(files).isEmpty();
+        }
     }
 
     @Test
@@ -279,10 +349,10 @@ class JournalTest {
         journal.close();
         open.remove(journal);
 
+        Journal again = open(BIG);
         Thread.currentThread().interrupt();
-        Journal again;
         try {
-            again = open(BIG);
+            again.adoptOrphans();
         } finally {
             Thread.interrupted();
         }
@@ -299,12 +369,15 @@ class JournalTest {
         journal.expiredInDoubt(record, null);
 
         Path journalDir = dir.resolve("journal");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir)))
-                .isEqualTo("rwx------");
-        for (String name : new String[] {"journal.log", "journal.lock", "reconciliation.csv"}) {
-            assertThat(PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(journalDir.resolve(name))))
-                    .as(name).isEqualTo("rw-------");
+        for (Path directory : List.of(journalDir, journal.directory())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
+                    .isEqualTo("rwx------");
+        }
+        for (Path file : List.of(journal.directory().resolve("journal.log"),
+                journal.directory().resolve("journal.lock"),
+                journalDir.resolve("reconciliation.csv"))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .as(file.toString()).isEqualTo("rw-------");
         }
     }
 
