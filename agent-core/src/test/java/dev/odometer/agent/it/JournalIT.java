@@ -163,6 +163,27 @@ class JournalIT {
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void aRequestInFlightAtShutdownIsWaitedForAndNeverSentAgainBesideIt(Path jdk)
+            throws Exception {
+        ForkedJvm.Started app = start(jdk, config("shutdown_timeout: 30s"), "app");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        // every request now takes 3.5 s: longer than the 2 s the flush used to wait
+        emulator.faults().set(FaultSettings.none().withLatencyMs(3500));
+        long calls = stopCalls(app);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                emulator.meteringRequestsInFlight() > 0);
+
+        app.process.destroy(); // SIGTERM while the delivery thread's request is in flight
+        ForkedJvm.Result result = app.await();
+
+        assertThat(billed(emulator)).as("%s", result).isEqualTo(calls);
+        assertThat(emulator.ledger().rejectionsByReason()).as("nothing sent twice at once")
+                .doesNotContainKey("DUPLICATE");
+        assertThat(undelivered()).isZero();
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
     void anOutageLongerThanTheOneHourWindowIsBilledExactlyAfterRecovery(Path jdk)
             throws Exception {
         Path offsetFile = Files.writeString(work.resolve("clock-offset"), "0");
