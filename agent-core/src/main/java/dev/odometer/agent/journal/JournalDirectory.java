@@ -9,10 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +28,6 @@ final class JournalDirectory {
     static final String PROCESS_PREFIX = "p-";
     static final String ADOPTED = "adopted";
     private static final String NEW_PREFIX = ".new-";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private JournalDirectory() {
     }
@@ -51,8 +50,10 @@ final class JournalDirectory {
      */
     static Own create(Path root) throws IOException {
         createOwnerOnly(root);
+        // random enough to tell apart processes of one pid in containers sharing a volume,
+        // and cheap in premain (no SecureRandom)
         String name = PROCESS_PREFIX + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(RANDOM.nextLong() & 0xffffffffL);
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() ^ System.nanoTime());
         Path fresh = root.resolve(NEW_PREFIX + name);
         createOwnerOnly(fresh);
         JournalLock lock = JournalLock.tryAcquire(fresh.resolve(JournalLock.FILE));
@@ -61,17 +62,16 @@ final class JournalDirectory {
         }
         Path own = root.resolve(name);
         try {
+            if (Files.exists(own)) {
+                throw new FileAlreadyExistsException(own.toString());
+            }
             Files.move(fresh, own, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             lock.close();
             throw e;
         }
         lock.relocated(own.resolve(JournalLock.FILE));
-        return own(own, lock);
-    }
-
-    private static Own own(Path path, JournalLock lock) {
-        return new Own(path, lock);
+        return new Own(own, lock);
     }
 
     /**
@@ -201,6 +201,11 @@ final class JournalDirectory {
         }
         String owner = JournalLock.owner(lockFile);
         JournalLock lock = null;
+        if (!Files.exists(lockFile) && !candidate.equals(root)
+                && Files.getLastModifiedTime(candidate).toMillis()
+                > System.currentTimeMillis() - 60_000) {
+            return null; // a process creating its directory right now, not yet locked
+        }
         if (Files.exists(lockFile) || candidate.equals(root)) {
             lock = JournalLock.tryAcquire(lockFile);
             if (lock == null) {
