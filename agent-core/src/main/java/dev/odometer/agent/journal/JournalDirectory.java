@@ -136,6 +136,8 @@ final class JournalDirectory {
                 List<Path> nested = new ArrayList<>();
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(adopted)) {
                     entries.forEach(nested::add);
+                } catch (NoSuchFileException finishedMeanwhile) {
+                    return; // a takeover finished and removed it since it was seen
                 }
                 nested.sort(Comparator.naturalOrder());
                 for (Path child : nested) {
