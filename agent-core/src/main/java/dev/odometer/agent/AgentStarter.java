@@ -75,7 +75,8 @@ final class AgentStarter {
         Journal journal = null;
         if (client != null) {
             try {
-                journal = Journal.open(config.journalDir(), config.journalMaxBytes(), clock);
+                journal = Journal.open(config.journalDir(), config.journalMaxBytes(), clock,
+                        skuIds(config));
             } catch (JournalException unusable) {
                 LOG.error(unusable.getMessage());
                 return;
@@ -88,7 +89,6 @@ final class AgentStarter {
         if (journal == null) {
             sink = new LoggingRecordSink();
         } else {
-            reportJournal(journal, config);
             sink = DeliveryStage.start(config, client, journal, clock);
         }
         Accumulator accumulator = new Accumulator(new ArrayList<>(config.skus().values()),
@@ -111,22 +111,12 @@ final class AgentStarter {
         LOG.error(why + " The application runs unmetered until this is fixed.");
     }
 
-    private static void reportJournal(Journal journal, OdometerConfig config) {
+    /** The SKU id of each alias: the journal retries parked records of ended runs with them. */
+    private static Map<String, String> skuIds(OdometerConfig config) {
         Map<String, String> skuIds = new LinkedHashMap<>();
         for (SkuConfig sku : config.skus().values()) {
             skuIds.put(sku.alias(), sku.skuId());
         }
-        int reopened = journal.reopenParkedForConfigErrors(skuIds);
-        if (journal.pendingRecords() > 0 || reopened > 0) {
-            LOG.info("journal " + journal.directory() + ": " + journal.pendingRecords()
-                    + " records (" + journal.pendingUnits() + " units) from earlier runs are "
-                    + "delivered again under their own uuids"
-                    + (reopened == 0 ? "" : "; " + reopened + " records parked for a "
-                    + "configuration error are tried again with the current config"));
-        }
-        if (journal.parkedRecords() > 0) {
-            LOG.warn("journal " + journal.directory() + ": " + journal.parkedRecords()
-                    + " records are parked after a permanent rejection; see the status command");
-        }
+        return skuIds;
     }
 }

@@ -1,5 +1,6 @@
 package dev.odometer.emulator;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
@@ -44,12 +45,36 @@ final class FaultInjector {
         return Optional.empty();
     }
 
-    /** The 403 an authenticated request gets while {@code forbidden} is on. */
+    /**
+     * The 403 an authenticated request gets while {@code forbidden} is on, or while {@code forbiddenRequests} is
+     * above 0 (which this request then counts down).
+     */
     Optional<ApiResponse> forbidden(ApiFamily family) {
-        if (!faults.current().forbidden()) {
+        if (faults.current().forbidden()) {
+            return Optional.of(family.error(403, "Forbidden").withNote("fault=forbidden"));
+        }
+        boolean[] counted = new boolean[1];
+        faults.update(f -> {
+            counted[0] = f.forbiddenRequests() > 0;
+            return counted[0] ? f.withForbiddenRequests(f.forbiddenRequests() - 1) : f;
+        });
+        if (!counted[0]) {
             return Optional.empty();
         }
-        return Optional.of(family.error(403, "Forbidden").withNote("fault=forbidden"));
+        return Optional.of(family.error(403, "Forbidden").withNote("fault=forbidden-counted"));
+    }
+
+    /**
+     * The whole-request refusal a metering request gets when it holds a record for {@code refusedSku}: the SKU
+     * ids (Yandex) or dimensions (Azure) of its records are {@code skus}.
+     */
+    Optional<ApiResponse> refusal(ApiFamily family, List<String> skus) {
+        FaultSettings now = faults.current();
+        if (now.refusedSku() == null || !skus.contains(now.refusedSku())) {
+            return Optional.empty();
+        }
+        return Optional.of(family.error(now.refusedStatus(), "the request was refused as a whole: it holds usage"
+                + " for " + now.refusedSku() + " (emulated refusal)").withNote("fault=refused-" + now.refusedStatus()));
     }
 
     /** Whether this handled request's response is to be lost (the connection closed without an answer). */

@@ -15,6 +15,11 @@ import java.util.Set;
  * @param latencyMs         delay added before every metering request is handled
  * @param outage            every metering request is answered 503 without being processed
  * @param forbidden         every authenticated metering request is answered 403 (the account lost its role)
+ * @param forbiddenRequests the next this many authenticated metering requests are answered 403, counting down to 0
+ *                          (a role lost for a while and restored)
+ * @param refusedSku        a metering request holding a record for this Yandex SKU id or Azure dimension is refused
+ *                          as a whole with {@code refusedStatus}, nothing stored (null: none)
+ * @param refusedStatus     400, 413 or 422
  */
 public record FaultSettings(
         double errorRate,
@@ -23,9 +28,19 @@ public record FaultSettings(
         double lostResponseRate,
         long latencyMs,
         boolean outage,
-        boolean forbidden) {
+        boolean forbidden,
+        int forbiddenRequests,
+        String refusedSku,
+        int refusedStatus) {
 
     private static final Set<Integer> ERROR_STATUSES = Set.of(429, 500, 503);
+    private static final Set<Integer> REFUSAL_STATUSES = Set.of(400, 413, 422);
+
+    /** The faults without a counted 403 spell or a refused SKU. */
+    public FaultSettings(double errorRate, int errorStatus, Integer retryAfterSeconds, double lostResponseRate,
+                         long latencyMs, boolean outage, boolean forbidden) {
+        this(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, forbidden, 0, null, 400);
+    }
 
     /** Checks every value; an {@link IllegalArgumentException} names the bad one. */
     public FaultSettings {
@@ -40,6 +55,12 @@ public record FaultSettings(
         if (latencyMs < 0) {
             throw new IllegalArgumentException("latencyMs must be >= 0, not " + latencyMs);
         }
+        if (forbiddenRequests < 0) {
+            throw new IllegalArgumentException("forbiddenRequests must be >= 0, not " + forbiddenRequests);
+        }
+        if (!REFUSAL_STATUSES.contains(refusedStatus)) {
+            throw new IllegalArgumentException("refusedStatus must be one of 400, 413, 422, not " + refusedStatus);
+        }
     }
 
     /** No faults at all: the emulator behaves like a healthy marketplace. */
@@ -52,37 +73,56 @@ public record FaultSettings(
 
     /** A copy with {@code errorRate} changed. */
     public FaultSettings withErrorRate(double rate) {
-        return new FaultSettings(rate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, forbidden);
+        return new FaultSettings(rate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage,
+                forbidden, forbiddenRequests, refusedSku, refusedStatus);
     }
 
     /** A copy with {@code errorStatus} changed. */
     public FaultSettings withErrorStatus(int status) {
-        return new FaultSettings(errorRate, status, retryAfterSeconds, lostResponseRate, latencyMs, outage, forbidden);
+        return new FaultSettings(errorRate, status, retryAfterSeconds, lostResponseRate, latencyMs, outage,
+                forbidden, forbiddenRequests, refusedSku, refusedStatus);
     }
 
     /** A copy with {@code retryAfterSeconds} changed; {@code null} sends no {@code Retry-After} header. */
     public FaultSettings withRetryAfterSeconds(Integer seconds) {
-        return new FaultSettings(errorRate, errorStatus, seconds, lostResponseRate, latencyMs, outage, forbidden);
+        return new FaultSettings(errorRate, errorStatus, seconds, lostResponseRate, latencyMs, outage,
+                forbidden, forbiddenRequests, refusedSku, refusedStatus);
     }
 
     /** A copy with {@code lostResponseRate} changed. */
     public FaultSettings withLostResponseRate(double rate) {
-        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, rate, latencyMs, outage, forbidden);
+        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, rate, latencyMs, outage,
+                forbidden, forbiddenRequests, refusedSku, refusedStatus);
     }
 
     /** A copy with {@code latencyMs} changed. */
     public FaultSettings withLatencyMs(long millis) {
-        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, millis, outage, forbidden);
+        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, millis, outage,
+                forbidden, forbiddenRequests, refusedSku, refusedStatus);
     }
 
     /** A copy with {@code outage} changed. */
     public FaultSettings withOutage(boolean on) {
-        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, on, forbidden);
+        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, on,
+                forbidden, forbiddenRequests, refusedSku, refusedStatus);
     }
 
     /** A copy with {@code forbidden} changed. */
     public FaultSettings withForbidden(boolean on) {
-        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, on);
+        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, on,
+                forbiddenRequests, refusedSku, refusedStatus);
+    }
+
+    /** A copy with {@code forbiddenRequests} changed: the next {@code count} requests get 403. */
+    public FaultSettings withForbiddenRequests(int count) {
+        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, forbidden,
+                count, refusedSku, refusedStatus);
+    }
+
+    /** A copy that refuses, with {@code status}, every request holding a record for {@code sku} (null: none). */
+    public FaultSettings withRefusedSku(String sku, int status) {
+        return new FaultSettings(errorRate, errorStatus, retryAfterSeconds, lostResponseRate, latencyMs, outage, forbidden,
+                forbiddenRequests, sku, status);
     }
 
     private static void requireRate(String name, double value) {

@@ -32,6 +32,10 @@ record FaultUpdate(FaultSettings faults, Duration clockOffset) {
                 case "latencyMs" -> faults.withLatencyMs(integer(field.getKey(), value));
                 case "outage" -> faults.withOutage(bool(field.getKey(), value));
                 case "forbidden" -> faults.withForbidden(bool(field.getKey(), value));
+                case "forbiddenRequests" -> faults.withForbiddenRequests(intValue(field.getKey(), value));
+                case "refusedSku" -> faults.withRefusedSku(value.isNull() ? null : text(field.getKey(), value),
+                        faults.refusedStatus());
+                case "refusedStatus" -> faults.withRefusedSku(faults.refusedSku(), intValue(field.getKey(), value));
                 case "clockOffsetSeconds" -> {
                     clockOffset = Duration.ofSeconds(integer(field.getKey(), value));
                     yield faults;
@@ -55,7 +59,17 @@ record FaultUpdate(FaultSettings faults, Duration clockOffset) {
                 .put("latencyMs", faults.latencyMs())
                 .put("outage", faults.outage())
                 .put("forbidden", faults.forbidden())
+                .put("forbiddenRequests", faults.forbiddenRequests())
+                .put("refusedSku", faults.refusedSku())
+                .put("refusedStatus", faults.refusedStatus())
                 .put("clockOffsetSeconds", clockOffset.toSeconds());
+    }
+
+    private static String text(String name, JsonNode value) {
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw new IllegalArgumentException(name + " must be a non-empty string or null");
+        }
+        return value.asText();
     }
 
     private static double number(String name, JsonNode value) {

@@ -37,6 +37,7 @@ public final class MarketplaceEmulator implements AutoCloseable {
     private final Faults faults;
     private final FaultInjector faultInjector;
     private final Ledger ledger = new Ledger();
+    private final RequestPipeline pipeline;
     private final HttpServer server;
     private final ExecutorService executor;
     private final URI baseUri;
@@ -50,7 +51,7 @@ public final class MarketplaceEmulator implements AutoCloseable {
         faults = new Faults(settings.faults());
         faultInjector = new FaultInjector(faults, settings.seed());
         TokenStore tokens = new TokenStore(catalog.staticTokens(), clock);
-        RequestPipeline pipeline = new RequestPipeline(routes(catalog, tokens), tokens, faultInjector);
+        pipeline = new RequestPipeline(routes(catalog, tokens), tokens, faultInjector);
 
         executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
         server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
@@ -76,6 +77,14 @@ public final class MarketplaceEmulator implements AutoCloseable {
     /** Where it listens, e.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
     public URI baseUri() {
         return baseUri;
+    }
+
+    /**
+     * How many metering requests (Yandex or Azure writes) it has received and not yet answered: lets a test act
+     * while a client's request is in flight (with {@code latencyMs} holding it there).
+     */
+    public int meteringRequestsInFlight() {
+        return pipeline.meteringInFlight();
     }
 
     /** The fault switches, live: the in-process {@code /admin/faults}. */

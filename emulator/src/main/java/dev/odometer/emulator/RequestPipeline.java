@@ -1,13 +1,16 @@
 package dev.odometer.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every request goes through: read the body, find the route, and for the metering endpoints apply the
@@ -20,6 +23,7 @@ final class RequestPipeline implements HttpHandler {
     private final List<Route> routes;
     private final TokenStore tokens;
     private final FaultInjector faults;
+    private final AtomicInteger meteringInFlight = new AtomicInteger();
 
     RequestPipeline(List<Route> routes, TokenStore tokens, FaultInjector faults) {
         this.routes = List.copyOf(routes);
@@ -30,8 +34,28 @@ final class RequestPipeline implements HttpHandler {
     /** A handled request: the response, and whether it is to be lost instead of sent. */
     private record Handled(ApiResponse response, boolean lost) {}
 
+    /** Metering requests received and not yet answered. */
+    int meteringInFlight() {
+        return meteringInFlight.get();
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        boolean metering = routes.stream().anyMatch(r -> r.family().isMetering()
+                && r.path().test(exchange.getRequestURI().getPath()));
+        if (metering) {
+            meteringInFlight.incrementAndGet();
+        }
+        try {
+            handleCounted(exchange);
+        } finally {
+            if (metering) {
+                meteringInFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void handleCounted(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
@@ -88,8 +112,36 @@ final class RequestPipeline implements HttpHandler {
         if (forbidden.isPresent()) {
             return new Handled(forbidden.get(), false);
         }
+        Optional<ApiResponse> refused = faults.refusal(route.family(), skusOf(body, route.family()));
+        if (refused.isPresent()) {
+            return new Handled(refused.get(), false);
+        }
         ApiResponse response = route.handler().apply(request.withPrincipal(token.principal()));
         return new Handled(response, faults.loseResponse());
+    }
+
+    /** The Yandex SKU ids or Azure dimensions a metering body names; none when it is not readable JSON. */
+    private static List<String> skusOf(byte[] body, ApiFamily family) {
+        List<String> skus = new ArrayList<>();
+        JsonNode root;
+        try {
+            root = Json.parse(body);
+        } catch (IOException malformed) {
+            return skus; // the handler answers it
+        }
+        JsonNode records = family == ApiFamily.AZURE_METERING
+                ? (root.has("request") ? root.get("request") : Json.MAPPER.createArrayNode().add(root))
+                : Json.field(root, "usageRecords", "usage_records");
+        if (records != null && records.isArray()) {
+            for (JsonNode record : records) {
+                String sku = family == ApiFamily.AZURE_METERING ? Json.text(record, "dimension")
+                        : Json.text(record, "skuId", "sku_id");
+                if (sku != null) {
+                    skus.add(sku);
+                }
+            }
+        }
+        return skus;
     }
 
     private Route route(String method, String path) {

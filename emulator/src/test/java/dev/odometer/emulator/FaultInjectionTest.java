@@ -139,6 +139,60 @@ class FaultInjectionTest {
     }
 
     @Test
+    void forbiddenRequestsAnswerTheNextFewWith403AndCountDown() throws IOException {
+        assertThat(setFaults("{\"forbiddenRequests\": 2}").json().get("forbiddenRequests").asInt()).isEqualTo(2);
+
+        assertThat(writeOne(uuid()).status()).isEqualTo(403);
+        assertThat(emu.faults().current().forbiddenRequests()).isEqualTo(1);
+        assertThat(writeAzure().status()).isEqualTo(403);
+        assertThat(writeOne(uuid()).status()).isEqualTo(200);
+        assertThat(emu.faults().current().forbiddenRequests()).isZero();
+        assertThat(emu.ledger().acceptedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedSkuRefusesEveryRequestHoldingItAsAWholeAndStoresNothing() throws IOException {
+        setFaults("{\"refusedSku\": \"sku-email\", \"refusedStatus\": 422}");
+
+        EmulatorClient.Reply mixed = client.postJson(IMAGE, "demo-token", YandexRequests.image("demo-product")
+                .record(uuid(), "sku-request", 1, Instant.now())
+                .record(uuid(), "sku-email", 1, Instant.now()).body());
+        EmulatorClient.Reply other = client.postJson(IMAGE, "demo-token", YandexRequests.image("demo-product")
+                .record(uuid(), "sku-request", 1, Instant.now()).body());
+        setFaults("{\"refusedSku\": \"email\", \"refusedStatus\": 413}");
+        EmulatorClient.Reply azure = writeAzure();
+
+        assertThat(mixed.status()).isEqualTo(422);
+        assertThat(mixed.json().get("message").asText()).contains("sku-email");
+        assertThat(other.status()).isEqualTo(200);
+        assertThat(azure.status()).isEqualTo(413);
+        assertThat(emu.ledger().acceptedCount()).isEqualTo(1);
+        assertThat(emu.ledger().azureEvents()).isEmpty();
+        assertThat(setFaults("{\"refusedStatus\": 500}").status()).isEqualTo(400);
+        assertThat(setFaults("{\"refusedSku\": null}").json().get("refusedSku").isNull()).isTrue();
+    }
+
+    @Test
+    void metersRequestsInFlight() throws Exception {
+        emu.faults().update(f -> f.withLatencyMs(2_000));
+        assertThat(emu.meteringRequestsInFlight()).isZero();
+        Thread writer = new Thread(() -> {
+            try {
+                writeOne(uuid());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> emu.meteringRequestsInFlight() == 1);
+        writer.join(10_000);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> emu.meteringRequestsInFlight() == 0); // the answer may come first
+    }
+
+    @Test
     void latencyDelaysMeteringRequests() throws IOException {
         emu.faults().update(f -> f.withLatencyMs(150));
 

@@ -105,11 +105,16 @@ public final class Accumulator implements AutoCloseable {
         }
     }
 
-    /** Stops the schedule; does not seal (the shutdown path seals explicitly). */
+    /**
+     * Stops the schedule; does not seal (the shutdown path seals explicitly). A scheduled seal
+     * that has already started is left to finish, never interrupted: an interrupt during its
+     * journal write would close the journal's file. The shutdown path's own {@link #seal()}
+     * waits for it on this object's monitor.
+     */
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.shutdown();
         }
     }
 }

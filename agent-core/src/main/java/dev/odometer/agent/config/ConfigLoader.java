@@ -2,8 +2,11 @@ package dev.odometer.agent.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,6 +44,8 @@ public final class ConfigLoader {
     static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ID_LENGTH = 50;
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:]*");
 
     private static final Set<String> ROOT_KEYS = keys("marketplace", "product_id",
             "product_instance_id", "endpoint", "auth", "flush_interval", "journal_dir",
@@ -400,9 +405,35 @@ public final class ConfigLoader {
         return URI.create(normalized);
     }
 
+    /**
+     * True for an IPv4 literal in 127.0.0.0/8, the IPv6 literal ::1 (in any spelling) and the
+     * name {@code localhost}: only these reach this machine without asking DNS. A name that
+     * merely starts with "127." ({@code 127.evil.example}) is anyone's host.
+     */
     static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
-                || host.equals("::1");
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (IPV4_LOOPBACK.matcher(host).matches()) {
+            for (String octet : host.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1) : host;
+        if (!IPV6_LITERAL.matcher(literal).matches()) {
+            return false; // a name: never resolved here
+        }
+        try {
+            // a literal with ':' is parsed, never looked up
+            InetAddress address = InetAddress.getByName(literal);
+            return address instanceof Inet6Address && address.isLoopbackAddress();
+        } catch (UnknownHostException notALiteral) {
+            return false;
+        }
     }
 
     private static Path resolve(Path configFile, String text) {

@@ -12,9 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -34,23 +39,38 @@ import java.util.function.Supplier;
 public final class DeliveryLoop implements RecordSink, AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
     static final Duration RECHECK_WAITING = Duration.ofSeconds(5);
+    private static final Duration PAUSE_BETWEEN_REFUSALS = Duration.ofMillis(50);
+    private static final Duration SHUTDOWN_RETRY_BASE = Duration.ofMillis(250);
+    private static final Duration SHUTDOWN_RETRY_CAP = Duration.ofSeconds(2);
     private static final AgentLog LOG = AgentLog.forClass(DeliveryLoop.class);
 
     private final Supplier<MarketplaceClient> clientSupplier;
     private volatile MarketplaceClient client;
     private final PendingStore store;
     private final DeliveryStats stats;
-    private final Backoff backoff;
+    /** Spaces retries; a short one replaces it for the shutdown flush. */
+    private Backoff backoff;
     private final Clock clock;
     private final ConfigHints hints;
     private final Runnable beforeFirstSend;
     private final DeliveryPolicy policy;
     private final Object signal = new Object();
+    /**
+     * Held for each {@link #deliverOnce()}: the delivery thread and the shutdown flush never
+     * send, nor touch the backoff and policy state, at the same time.
+     */
+    private final ReentrantLock sending = new ReentrantLock();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private boolean signalled;
     private volatile boolean running;
     private Thread worker;
     private int failuresInARow;
+    /** At most this many records a batch, while a batch refused as a whole is split. */
+    private int batchLimit = Integer.MAX_VALUE;
+    private int sentWhileSplit;
+    private int parkedInARow;
+    /** SKU ids with a record that failed alone: their records go alone. */
+    private final Set<String> suspects = new HashSet<>();
     private DeliveryException.Kind failingWith;
     private Instant nextSummary;
     private String lastSummary = "";
@@ -107,12 +127,19 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         }
         while (running) {
             Duration wait;
+            sending.lock();
             try {
+                if (!running) {
+                    break; // the shutdown flush takes over
+                }
+                Thread.interrupted(); // not ours to obey: see await
                 wait = deliverOnce();
                 logSummaryIfDue();
             } catch (Throwable e) {
                 LOG.error("delivery failed unexpectedly; retrying", e);
                 wait = Duration.ofSeconds(5);
+            } finally {
+                sending.unlock();
             }
             await(wait);
         }
@@ -125,17 +152,9 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      *     new records (nothing is pending at all)
      */
     Duration deliverOnce() {
+        store.maintain();
         policy.beforeBatch(store, clock.instant());
-        List<UsageRecord> batch = new ArrayList<>();
-        int max = client().maxBatchSize();
-        for (UsageRecord record : store.nextBatch(Integer.MAX_VALUE)) {
-            if (batch.size() >= max) {
-                break;
-            }
-            if (policy.sendable(store, record)) {
-                batch.add(record);
-            }
-        }
+        List<UsageRecord> batch = nextBatch();
         if (batch.isEmpty()) {
             // records waiting on time (an Azure hour yet to close) need looking at again
             return store.pendingRecords() > 0 ? RECHECK_WAITING : null;
@@ -152,9 +171,21 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             result = client().send(batch);
         } catch (DeliveryException failure) {
             store.attemptFailed(batch, failure.possiblyReceived());
+            if (failure.refusesTheRecords()) {
+                return isolate(batch, RecordOutcome.REQUEST_REFUSED, failure.getMessage());
+            }
             Duration delay = backoff.nextDelay(failure);
             onFailure(failure, batch, delay);
             return delay;
+        } catch (RuntimeException bug) {
+            // whether the request left is unknown: the attempt stays open, the batch in doubt
+            if (reported.add("unexpected/" + bug.getClass().getName() + "/" + bug.getMessage())) {
+                LOG.error("sending a batch of " + batch.size() + " records failed unexpectedly "
+                        + "(a bug in Odometer, please report it): the batch is kept in doubt "
+                        + "and split to find the records it fails on, which are parked", bug);
+            }
+            stats.failed(bug.toString());
+            return isolate(batch, RecordOutcome.SEND_FAILED, bug.toString());
         }
         stats.answered(clock.instant());
         boolean progress = apply(batch, result);
@@ -164,26 +195,97 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             return backoff.nextDelay(java.util.Optional.empty());
         }
         backoff.reset();
+        parkedInARow = 0;
+        if (batch.size() == 1 && result.outcome(batch.get(0).uuid()).isDelivered()) {
+            suspects.remove(batch.get(0).skuId());
+        }
+        if (batchLimit != Integer.MAX_VALUE && ++sentWhileSplit >= 4) {
+            batchLimit = Integer.MAX_VALUE; // what failed the batch did not fail again
+        }
         return Duration.ZERO;
+    }
+
+    /**
+     * The oldest sendable records, as many as a batch takes; a record of a SKU whose records
+     * were refused on their own goes alone, when it is the oldest, and never with others.
+     */
+    private List<UsageRecord> nextBatch() {
+        List<UsageRecord> batch = new ArrayList<>();
+        List<PendingRecord> head = store.nextBatch(1, policy::sendable);
+        if (head.isEmpty()) {
+            return batch;
+        }
+        if (suspects.contains(head.get(0).record().skuId())) {
+            batch.add(head.get(0).record());
+            return batch;
+        }
+        Set<Object> keys = new HashSet<>();
+        int max = Math.min(client().maxBatchSize(), batchLimit);
+        for (PendingRecord pending : store.nextBatch(max, candidate -> {
+            if (!policy.sendable(candidate) || suspects.contains(candidate.record().skuId())) {
+                return false;
+            }
+            Object key = policy.batchKey(candidate.record());
+            return key == null || keys.add(key);
+        })) {
+            batch.add(pending.record());
+        }
+        return batch;
+    }
+
+    /**
+     * A batch failed as a whole because of what it holds: send halves of it until one record
+     * alone fails, and park that record with {@code outcome}, so nothing waits behind it. The
+     * record's SKU is suspect from then on: its records go alone, until one is accepted.
+     */
+    private Duration isolate(List<UsageRecord> batch, RecordOutcome outcome, String why) {
+        sentWhileSplit = 0;
+        if (batch.size() > 1) {
+            parkedInARow = 0;
+            batchLimit = batch.size() / 2;
+            LOG.debug("a batch of " + batch.size() + " records failed as a whole (" + why
+                    + "); trying batches of " + batchLimit);
+            return Duration.ZERO;
+        }
+        UsageRecord record = batch.get(0);
+        batchLimit = Integer.MAX_VALUE;
+        suspects.add(record.skuId());
+        store.answered(java.util.Collections.singletonMap(record, outcome));
+        stats.rejected(outcome);
+        reportOnce(outcome.name() + "/" + record.skuAlias(), "SKU '" + record.skuAlias()
+                + "' (sku_id '" + record.skuId() + "') was rejected as " + outcome.name()
+                + ": a request holding only its record " + record.uuid() + " failed (" + why
+                + "); " + outcome.explanation() + ". Its records are parked, not dropped; the "
+                + "other records are delivered.", true);
+        // refused records one after another: a short pause, so they are no flood of requests
+        return ++parkedInARow > 1 ? PAUSE_BETWEEN_REFUSALS : Duration.ZERO;
     }
 
     private boolean apply(List<UsageRecord> batch, SendResult result) {
         boolean progress = false;
+        Map<UsageRecord, RecordOutcome> outcomes = new LinkedHashMap<>();
         for (UsageRecord record : batch) {
-            RecordOutcome outcome = result.outcome(record.uuid());
+            outcomes.put(record, result.outcome(record.uuid()));
+        }
+        // every answer of the batch in one durable step
+        store.answered(outcomes);
+        for (UsageRecord record : batch) {
+            RecordOutcome outcome = outcomes.get(record);
             if (outcome.isDelivered()) {
-                store.delivered(record, outcome);
                 stats.delivered(record, outcome);
                 progress = true;
+            } else if (outcome.isSlotTaken()) {
+                stats.rejected(outcome);
+                policy.slotTaken(store, record, result.reason(record.uuid())
+                        .orElse(outcome.explanation()));
+                progress = true;
             } else if (outcome.isRetryable()) {
-                // an unknown reason is a refusal; a record the answer left out may be stored
-                store.attemptFailed(List.of(record), outcome == RecordOutcome.MISSING);
+                // resent: in doubt if it may be stored (left out of the answer), else refused
                 reportOnce(outcome.name() + "/" + record.skuAlias(), "record " + record.uuid()
                         + " for SKU '" + record.skuAlias() + "' came back " + outcome.name()
                         + result.reason(record.uuid()).map(r -> " (" + r + ")").orElse("")
                         + ": " + outcome.explanation(), false);
             } else {
-                store.parked(record, outcome);
                 stats.rejected(outcome);
                 progress = true;
                 String fix = outcome.isConfigurationError()
@@ -205,10 +307,13 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
             return;
         }
         failingWith = failure.kind();
+        boolean waitsForAPerson = failure.kind() == DeliveryException.Kind.FORBIDDEN
+                || failure.kind() == DeliveryException.Kind.UNAUTHORIZED;
         String kept = "; " + store.pendingRecords() + " records (" + store.pendingUnits()
-                + " units) are kept and retried in " + seconds(delay)
-                + (failure.kind() == DeliveryException.Kind.FORBIDDEN ? " and then at a slow pace"
-                : " with backoff");
+                + " units) are kept and " + (waitsForAPerson
+                ? "retried at least once a minute, so billing resumes within a minute of the"
+                + " fix; a line says when it does"
+                : "retried in " + seconds(delay) + " with backoff");
         switch (failure.kind()) {
             case FORBIDDEN:
                 LOG.error("the marketplace answered 403 Forbidden to " + client().describe()
@@ -285,9 +390,11 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
                 }
                 try {
                     signal.wait(wait == null ? 60_000 : Math.max(1, remaining / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                } catch (InterruptedException ignored) {
+                    // this thread is the agent's own and only close() ends it; someone
+                    // interrupting every thread must not cut a backoff short (or, with the
+                    // flag left set, make every later wait return at once: a busy loop)
+                    continue;
                 }
                 if (wait == null && signalled) {
                     break;
@@ -299,12 +406,46 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
 
     /**
      * Delivers what it can within {@code timeout} on the calling thread (the shutdown hook),
-     * after stopping the delivery thread. What is left stays pending.
+     * after stopping the delivery thread. A request the delivery thread has in flight is
+     * waited for (never sent again beside it); if it is still unanswered at the deadline, the
+     * flush sends nothing. What is left stays pending.
      */
     @Override
     public void flush(Duration timeout) {
-        close();
         long deadline = System.nanoTime() + timeout.toNanos();
+        stopWorker();
+        boolean locked;
+        try {
+            locked = sending.tryLock(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            LOG.warn("shutdown: the delivery thread is still waiting for an answer from the "
+                    + "marketplace after " + timeout.toMillis() + " ms (shutdown_timeout); its "
+                    + "answer is journaled if it comes before the JVM exits, and what is not "
+                    + "delivered stays in the journal for the next start");
+            return;
+        }
+        try {
+            deliverUntil(deadline);
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    /**
+     * Delivers until nothing sendable is left or the deadline: failures of any kind (a 403
+     * too) are retried quickly, within the time left, and a Retry-After is honoured only when
+     * it ends before the deadline.
+     */
+    private void deliverUntil(long deadline) {
+        Duration timeLeft = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        backoff = Backoff.builder().base(SHUTDOWN_RETRY_BASE).cap(SHUTDOWN_RETRY_CAP)
+                .waitingForAPerson(SHUTDOWN_RETRY_BASE, SHUTDOWN_RETRY_CAP)
+                .maxRetryAfter(timeLeft).build();
         while (true) {
             Duration wait = deliverOnce();
             if (wait == null || wait == RECHECK_WAITING) {
@@ -328,15 +469,20 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
                 + " records (" + store.pendingUnits() + " units) were not delivered in time"));
     }
 
-    /** Stops the delivery thread; pending records stay in the store. */
-    @Override
-    public void close() {
+    private Thread stopWorker() {
         Thread current;
         synchronized (this) {
             running = false;
             current = worker;
         }
         wakeUp();
+        return current;
+    }
+
+    /** Stops the delivery thread; pending records stay in the store. */
+    @Override
+    public void close() {
+        Thread current = stopWorker();
         if (current != null && current != Thread.currentThread()) {
             try {
                 current.join(2_000);

@@ -25,11 +25,9 @@ final class OneHourWindowPolicy implements DeliveryPolicy {
     public void beforeBatch(PendingStore store, Instant now) {
         Instant renewBefore = now.minus(RENEW_AFTER);
         Instant expiredBefore = now.minus(EXPIRES_AFTER);
-        for (UsageRecord record : store.nextBatch(Integer.MAX_VALUE)) {
-            if (!record.timestamp().isBefore(renewBefore)) {
-                continue;
-            }
-            if (!store.possiblyReceived(record)) {
+        for (PendingRecord pending : store.pendingBefore(renewBefore)) {
+            UsageRecord record = pending.record();
+            if (!pending.possiblyReceived()) {
                 store.replace(record, UsageRecord.seal(record.skuAlias(), record.skuId(),
                         record.quantity(), now));
             } else if (record.timestamp().isBefore(expiredBefore)) {
@@ -39,7 +37,7 @@ final class OneHourWindowPolicy implements DeliveryPolicy {
     }
 
     @Override
-    public boolean sendable(PendingStore store, UsageRecord record) {
+    public boolean sendable(PendingRecord record) {
         return true;
     }
 

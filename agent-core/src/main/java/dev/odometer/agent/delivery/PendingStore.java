@@ -2,12 +2,19 @@ package dev.odometer.agent.delivery;
 
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Where sealed records wait until the marketplace has answered for them. The delivery loop is
  * its only reader; the accumulator adds. Implementations are bounded: when full, {@link #add}
  * refuses and the units stay in the counters, to be sealed later in one larger record.
+ *
+ * <p>What it hands out are {@link PendingRecord} snapshots: the delivery policies ask those
+ * their questions. Handing out costs what is handed out, never the whole backlog.
  */
 public interface PendingStore {
     /**
@@ -17,14 +24,38 @@ public interface PendingStore {
      */
     void add(List<UsageRecord> records);
 
-    /** Up to {@code max} records due for sending, oldest first. */
-    List<UsageRecord> nextBatch(int max);
+    /**
+     * Up to {@code max} pending records that {@code wanted} accepts, oldest first (in the order
+     * they were stored); it looks no further than it has to.
+     */
+    List<PendingRecord> nextBatch(int max, Predicate<PendingRecord> wanted);
+
+    /** Up to {@code max} pending records, oldest first. */
+    default List<PendingRecord> nextBatch(int max) {
+        return nextBatch(max, record -> true);
+    }
+
+    /** The pending records stamped before {@code instant}, oldest first. */
+    List<PendingRecord> pendingBefore(Instant instant);
+
+    /**
+     * The marketplace's answers to one batch, record by record, as one durable step: delivered
+     * (ACCEPTED, DUPLICATE) records are settled, refused ones parked (until a restart with a
+     * fixed config, for configuration errors), and the others stay pending: in doubt when
+     * {@link RecordOutcome#possiblyStored()}, else not received (also when the outcome
+     * {@link RecordOutcome#isSlotTaken()}: the policy then {@link #moved} it).
+     */
+    void answered(Map<UsageRecord, RecordOutcome> outcomes);
 
     /** The marketplace accepted the record, or already had it (DUPLICATE). */
-    void delivered(UsageRecord record, RecordOutcome outcome);
+    default void delivered(UsageRecord record, RecordOutcome outcome) {
+        answered(Collections.singletonMap(record, outcome));
+    }
 
     /** The marketplace refused the record for good (until the config is fixed). */
-    void parked(UsageRecord record, RecordOutcome outcome);
+    default void parked(UsageRecord record, RecordOutcome outcome) {
+        answered(Collections.singletonMap(record, outcome));
+    }
 
     /**
      * These records are about to be sent. A durable store records it before the send: should
@@ -37,21 +68,31 @@ public interface PendingStore {
 
     /**
      * Replaces a record that was never possibly received by one with a new uuid and timestamp
-     * (before the marketplace would call it expired); the old one is closed.
+     * (before the marketplace would call it expired, or to move it to a later Azure hour); the
+     * old one is closed, in one durable step.
      */
     void replace(UsageRecord old, UsageRecord fresh);
 
     /**
      * Replaces {@code parts} by {@code whole}, one record that carries their units (Azure's
-     * one event per dimension and hour); as one durable step, so a unit is never in both.
+     * one event per dimension and hour); as one durable step, so a unit is never in both. The
+     * store remembers the hour as rolled up for the dimension ({@link #rolledUpThrough}).
      */
     void rollUp(List<UsageRecord> parts, UsageRecord whole);
 
-    /** Whether the record was made by {@link #rollUp}. */
-    boolean isRolledUp(UsageRecord record);
+    /**
+     * The latest hour (its start) rolled up into an event for the dimension (SKU id), durably,
+     * also after the event was delivered; null if none.
+     */
+    Instant rolledUpThrough(String dimension);
 
-    /** Whether any attempt to send this record may have reached the marketplace. */
-    boolean possiblyReceived(UsageRecord record);
+    /**
+     * The marketplace holds another record where {@code old} was to go (Azure: an event of
+     * another quantity for its dimension and hour), so {@code old} was not stored: it is
+     * replaced by {@code fresh} (its units in a later slot) in one durable step, and written to
+     * the reconciliation file with {@code why}.
+     */
+    void moved(UsageRecord old, UsageRecord fresh, String why);
 
     /**
      * Settles a record still in doubt when it expires: closed, and written to the
@@ -59,6 +100,13 @@ public interface PendingStore {
      * uuid when the policy is to bill it again, or null when it is dropped.
      */
     void expiredInDoubt(UsageRecord record, UsageRecord rebilledAs);
+
+    /**
+     * Housekeeping the store does on the delivery thread, between batches: the journal takes
+     * over the journals of processes that have ended. Nothing by default.
+     */
+    default void maintain() {
+    }
 
     /** Records waiting to be delivered. */
     int pendingRecords();

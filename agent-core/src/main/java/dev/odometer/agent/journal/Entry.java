@@ -25,6 +25,12 @@ final class Entry {
     static final byte TOTALS = 7;
     static final byte SNAPSHOT = 8;
     static final byte ROLLED_UP = 9;
+    static final byte RENEWED = 10;
+    static final byte ROLLED_UP_INTO = 11;
+    static final byte SETTLED_IN_DOUBT = 12;
+    static final byte OUTCOMES = 13;
+    static final byte WATERMARKS = 14;
+    static final byte ADOPTED = 15;
 
     private Entry() {
     }
@@ -56,35 +62,72 @@ final class Entry {
         });
     }
 
-    /** A record never received was sealed again under a new uuid ({@code fresh}). */
-    static byte[] replaced(UUID old, UUID fresh) {
+    /*
+     * A step that changes more than one record is one entry, so replay applies it whole or, if
+     * the entry is torn or damaged, not at all. (Journals of earlier versions wrote such steps
+     * as a SEALED entry and a link entry, REPLACED, ROLLED_UP or EXPIRED_IN_DOUBT; those are
+     * still read.)
+     */
+
+    /** A record never received was sealed again as {@code fresh}, a new uuid: one step. */
+    static byte[] renewed(UUID old, UsageRecord fresh) {
         return write(out -> {
-            out.writeByte(REPLACED);
+            out.writeByte(RENEWED);
             writeUuid(out, old);
-            writeUuid(out, fresh);
+            writeRecord(out, fresh);
         });
     }
 
-    /** A record still in doubt expired: dropped, or billed again as {@code rebilledAs}. */
-    static byte[] expiredInDoubt(UUID uuid, UUID rebilledAs) {
+    /**
+     * A record still in doubt expired: dropped, or billed again as {@code rebilledAs} (sealed
+     * by this same entry): one step.
+     */
+    static byte[] settledInDoubt(UUID uuid, UsageRecord rebilledAs) {
         return write(out -> {
-            out.writeByte(EXPIRED_IN_DOUBT);
+            out.writeByte(SETTLED_IN_DOUBT);
             writeUuid(out, uuid);
             out.writeBoolean(rebilledAs != null);
             if (rebilledAs != null) {
-                writeUuid(out, rebilledAs);
+                writeRecord(out, rebilledAs);
             }
         });
     }
 
-    /** {@code parts} were replaced by {@code whole} (sealed in the same append). */
-    static byte[] rolledUp(UUID whole, List<UsageRecord> parts) {
+    /** {@code parts} were replaced by {@code whole}, sealed by this same entry: one step. */
+    static byte[] rolledUpInto(UsageRecord whole, List<UsageRecord> parts) {
         return write(out -> {
-            out.writeByte(ROLLED_UP);
-            writeUuid(out, whole);
+            out.writeByte(ROLLED_UP_INTO);
+            writeRecord(out, whole);
             out.writeInt(parts.size());
             for (UsageRecord part : parts) {
                 writeUuid(out, part.uuid());
+            }
+        });
+    }
+
+    /**
+     * The marketplace's answers to one batch, record by record (delivered, parked, or to be
+     * resent), written as one entry so a batch costs one forced write.
+     */
+    static byte[] outcomes(Map<UUID, String> outcomes) {
+        return write(out -> {
+            out.writeByte(OUTCOMES);
+            out.writeInt(outcomes.size());
+            for (Map.Entry<UUID, String> e : outcomes.entrySet()) {
+                writeUuid(out, e.getKey());
+                out.writeUTF(e.getValue());
+            }
+        });
+    }
+
+    /** The latest hour rolled up per dimension, carried over by compaction. */
+    static byte[] watermarks(Map<String, Instant> rolledThrough) {
+        return write(out -> {
+            out.writeByte(WATERMARKS);
+            out.writeInt(rolledThrough.size());
+            for (Map.Entry<String, Instant> e : rolledThrough.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().getEpochSecond());
             }
         });
     }
@@ -106,11 +149,38 @@ final class Entry {
     static byte[] snapshot(JournalState.Live live) {
         return write(out -> {
             out.writeByte(SNAPSHOT);
-            writeRecord(out, live.record);
-            out.writeBoolean(live.possiblyReceived());
-            out.writeUTF(live.parkedAs == null ? "" : live.parkedAs);
-            out.writeBoolean(live.rolledUp);
+            writeLive(out, live);
         });
+    }
+
+    /**
+     * Live records taken over from the journal of a process that is gone ({@code source}),
+     * with their whole state; replay adds those it does not have yet, so a takeover cut short
+     * by a crash is completed, not doubled, by the next one.
+     */
+    static byte[] adopted(String source, List<JournalState.Live> lives) {
+        return write(out -> {
+            out.writeByte(ADOPTED);
+            out.writeUTF(source);
+            out.writeInt(lives.size());
+            for (JournalState.Live live : lives) {
+                writeLive(out, live);
+            }
+        });
+    }
+
+    /** The size {@link #adopted} takes for one record, roughly, to cut takeovers in chunks. */
+    static int adoptedSize(JournalState.Live live) {
+        return 64 + live.record.skuAlias().length() * 3 + live.record.skuId().length() * 3
+                + (live.parkedAs == null ? 0 : live.parkedAs.length());
+    }
+
+    private static void writeLive(DataOutputStream out, JournalState.Live live)
+            throws IOException {
+        writeRecord(out, live.record);
+        out.writeBoolean(live.possiblyReceived());
+        out.writeUTF(live.parkedAs == null ? "" : live.parkedAs);
+        out.writeBoolean(live.rolledUp);
     }
 
     static void writeRecord(DataOutputStream out, UsageRecord record) throws IOException {
@@ -131,11 +201,17 @@ final class Entry {
         return new UsageRecord(uuid, alias, skuId, quantity, timestamp);
     }
 
-    static List<UUID> readUuids(DataInputStream in) throws IOException {
+    /** A count of what follows in an entry, checked against the entry size limit. */
+    static int readCount(DataInputStream in) throws IOException {
         int count = in.readInt();
-        if (count < 0 || count > 10_000) {
-            throw new IOException("implausible uuid count " + count);
+        if (count < 0 || count > JournalFile.MAX_ENTRY / 16) {
+            throw new IOException("implausible count " + count);
         }
+        return count;
+    }
+
+    static List<UUID> readUuids(DataInputStream in) throws IOException {
+        int count = readCount(in);
         List<UUID> uuids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             uuids.add(readUuid(in));

@@ -1,105 +1,305 @@
 package dev.odometer.agent.journal;
 
+import dev.odometer.agent.delivery.PendingRecord;
 import dev.odometer.agent.delivery.PendingStore;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The durable pending store: every sealed record is in the journal, forced to the device,
- * before its first send; every attempt is written before the request leaves; every answer is
- * written when it comes. After a restart the journal is replayed and what is not settled is
- * sent again under the same uuids; records whose last attempt got no answer are in doubt.
+ * before its first send; every attempt is written before the request leaves; the answers to a
+ * batch are written, together, when they come. What is not settled when a process ends is
+ * sent again, under the same uuids, by the process that takes its journal over; records whose
+ * last attempt got no answer are in doubt.
  *
- * <p>One small append-only file ({@code journal.log}, owner-only) with a checksum per entry,
- * compacted by rewriting only what is live; bounded by {@code journal_max_bytes}: new usage is
- * refused (and stays in the counters) before the bound is reached, with a loud warning on the
- * way. One process per directory ({@code journal.lock}).
+ * <p>Each process journals in a directory of its own under {@code journal_dir} (see {@link
+ * JournalDirectory}): one small append-only file ({@code journal.log}, owner-only) with a
+ * checksum per entry, compacted by rewriting only what is live, and a lock held for the
+ * process's life. A process directory whose lock is free belongs to a process that is gone: the
+ * journal takes it over on the delivery thread's first pass and every {@value
+ * #ADOPT_EVERY_SECONDS} seconds after,
+ * merging its live records into its own journal, so several processes may run at once on one
+ * {@code journal_dir} (a blue/green overlap, a restart that starts before the old process
+ * exits, JVMs started through {@code JAVA_TOOL_OPTIONS}) and what one leaves is delivered by
+ * another. Bounded by {@code journal_max_bytes}: new usage is refused (and stays in the
+ * counters) before the bound is reached, with a loud warning on the way.
  */
 public final class Journal implements PendingStore, AutoCloseable {
     static final String FILE = "journal.log";
+    static final long ADOPT_EVERY_SECONDS = 10;
     private static final long MIN_COMPACT_BYTES = 256 * 1024;
     private static final AgentLog LOG = AgentLog.forClass(Journal.class);
 
+    private final Path root;
     private final Path directory;
     private final long maxBytes;
     private final Clock clock;
     private final JournalLock lock;
     private final JournalState state;
     private final ReconciliationFile reconciliation;
+    private final Map<String, String> skuIds;
+    private final java.util.Set<Path> reportedOrphans = new java.util.HashSet<>();
     private JournalFile file;
     private long compactedSize;
+    /** Forced writes of the files compaction replaced. */
+    private long forcedBefore;
     private boolean warnedNearBound;
     private boolean warnedWriteFailure;
     private long sealLimit;
+    private long nextAdoption;
+    private boolean closed;
 
-    private Journal(Path directory, long maxBytes, Clock clock, JournalLock lock,
-                    JournalState state, JournalFile file) {
-        this.directory = directory;
+    private Journal(Path root, JournalDirectory.Own own, long maxBytes, Clock clock,
+                    JournalFile file, Map<String, String> skuIds) {
+        this.root = root;
+        this.directory = own.path;
         this.maxBytes = maxBytes;
         this.clock = clock;
-        this.lock = lock;
-        this.state = state;
+        this.lock = own.lock;
+        this.state = new JournalState();
         this.file = file;
+        this.skuIds = Map.copyOf(skuIds);
         this.compactedSize = file.size();
         this.sealLimit = maxBytes * 9 / 10;
-        this.reconciliation = new ReconciliationFile(directory);
+        this.reconciliation = new ReconciliationFile(root);
+        this.nextAdoption = System.nanoTime(); // the delivery thread's first pass adopts
+    }
+
+    /** As below, without SKU ids to retry parked records with. */
+    public static Journal open(Path journalDir, long maxBytes, Clock clock)
+            throws JournalException {
+        return open(journalDir, maxBytes, clock, Map.of());
     }
 
     /**
-     * Opens the journal in {@code directory} (created owner-only if absent), replays it, and
-     * holds the directory's lock until {@link #close()}.
+     * Starts this process's journal, empty, in a directory of its own under {@code journalDir}
+     * (created owner-only if absent). The journals of processes that are gone are taken over
+     * by {@link #adoptOrphans()}, on the delivery thread's first pass ({@link #maintain()}):
+     * reading them costs nothing in {@code premain}.
      *
-     * @throws JournalException when the directory is in use by another process or unusable
+     * @param skuIds the SKU id of each alias in the current config: records of a taken-over
+     *               journal parked for a configuration error are sealed again with them (a
+     *               restart is how a config fix takes effect)
+     * @throws JournalException when {@code journalDir} is unusable
      */
-    public static Journal open(Path directory, long maxBytes, Clock clock)
-            throws JournalException {
-        JournalLock lock = null;
+    public static Journal open(Path journalDir, long maxBytes, Clock clock,
+                               Map<String, String> skuIds) throws JournalException {
+        JournalDirectory.Own own = null;
         try {
-            createDirectory(directory);
-            lock = JournalLock.acquire(directory);
-            Path path = directory.resolve(FILE);
-            JournalState state = new JournalState();
-            JournalFile.ReadResult read = null;
-            if (Files.exists(path)) {
-                try {
-                    read = JournalFile.read(path, state::apply);
-                } catch (IOException unreadable) {
-                    Path aside = path.resolveSibling(FILE + ".unreadable-" + clock.millis());
-                    Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
-                    LOG.error("journal " + path + " cannot be read (" + unreadable.getMessage()
-                            + "); it was moved to " + aside + " and a new journal started. "
-                            + "Records in it are not resent: keep the file for reconciliation.");
-                }
-            }
-            JournalFile file = JournalFile.openForAppend(path);
-            Journal journal = new Journal(directory, maxBytes, clock, lock, state, file);
-            if (read != null && read.skippedBytes > 0) {
-                LOG.warn("journal " + path + ": " + read.skippedBytes + " bytes were torn or "
-                        + "damaged (an interrupted write, most likely) and were skipped; the "
-                        + read.entries + " intact entries were kept and the file rewritten");
-                journal.compact();
-            }
-            return journal;
+            own = JournalDirectory.create(journalDir);
+            JournalFile file = JournalFile.openForAppend(own.path.resolve(FILE));
+            return new Journal(journalDir, own, maxBytes, clock, file, skuIds);
         } catch (IOException e) {
-            closeQuietly(lock);
-            throw new JournalException("journal_dir " + directory + " cannot be used: " + e
+            if (own != null) {
+                closeQuietly(own.lock);
+            }
+            throw new JournalException("journal_dir " + journalDir + " cannot be used: " + e
                     + ". Check that it is a writable directory for the user this process runs "
                     + "as, or set journal_dir. This process runs unmetered.", e);
-        } catch (JournalException e) {
-            closeQuietly(lock);
-            throw e;
+        }
+    }
+
+    /**
+     * Takes over the journals under {@code journal_dir} whose process is gone: their live
+     * records join this journal (one entry per few thousand records, with their state: in
+     * doubt, parked, rolled up), their delivered totals and roll-up watermarks too, and their
+     * directory is deleted. A takeover cut short by a crash is finished by the next one.
+     *
+     * @return how many journals were taken over
+     */
+    public synchronized int adoptOrphans() {
+        if (closed) {
+            return 0;
+        }
+        List<Path> candidates;
+        try {
+            candidates = JournalDirectory.candidates(root, directory);
+            Path leftovers = directory.resolve(JournalDirectory.ADOPTED);
+            if (Files.isDirectory(leftovers)) {
+                try (java.util.stream.Stream<Path> left = Files.list(leftovers)) {
+                    left.forEach(candidates::add); // takeovers that could not finish earlier
+                }
+            }
+        } catch (IOException e) {
+            reportOrphanProblem(root, "cannot list " + root + ": " + e);
+            return 0;
+        }
+        int adopted = 0;
+        for (Path candidate : candidates) {
+            try (JournalDirectory.Orphan orphan = JournalDirectory.lock(root, candidate)) {
+                if (orphan != null && adopt(orphan)) {
+                    adopted++;
+                }
+            } catch (IOException | RuntimeException e) {
+                reportOrphanProblem(candidate, "could not take over the journal in " + candidate
+                        + " of a process that is gone (" + e + "); it is tried again in "
+                        + ADOPT_EVERY_SECONDS + " s, and by the next process to start");
+            }
+        }
+        return adopted;
+    }
+
+    private void reportOrphanProblem(Path where, String message) {
+        if (reportedOrphans.add(where)) {
+            LOG.warn(message);
+        }
+    }
+
+    private boolean adopt(JournalDirectory.Orphan orphan) throws IOException {
+        Map<UUID, JournalState.Live> theirs = new LinkedHashMap<>();
+        JournalState totals = new JournalState();
+        long skipped = 0;
+        int intact = 0;
+        for (Path journalFile : orphan.journalFiles()) {
+            JournalState one = new JournalState();
+            try {
+                JournalFile.ReadResult read = JournalFile.read(journalFile, one::apply);
+                skipped += read.skippedBytes;
+                intact += read.entries;
+            } catch (IOException unreadable) {
+                setAside(journalFile, unreadable);
+                continue;
+            }
+            for (JournalState.Live live : one.livesInOrder()) {
+                theirs.putIfAbsent(live.record.uuid(), live);
+            }
+            one.delivered.forEach((alias, d) -> {
+                JournalState.Delivered sum = totals.delivered.computeIfAbsent(alias,
+                        k -> new JournalState.Delivered());
+                sum.units += d.units;
+                sum.records += d.records;
+            });
+            one.rolledThrough.forEach((dimension, hour) -> totals.rolledThrough.merge(
+                    dimension, hour, (a, b) -> a.isAfter(b) ? a : b));
+        }
+        List<JournalState.Live> fresh = new ArrayList<>();
+        for (JournalState.Live live : theirs.values()) {
+            if (state.get(live.record.uuid()) == null) {
+                fresh.add(live);
+            }
+        }
+        String source = orphan.path.getFileName().toString();
+        List<byte[]> entries = adoptionEntries(source, fresh, totals);
+        long needed = JournalFile.framedSize(entries);
+        if (needed > 0 && file.size() + needed > maxBytes) {
+            compact();
+            if (file.size() + needed > maxBytes) {
+                reportOrphanProblem(orphan.path, "the journal in " + orphan.path + " of a "
+                        + "process that is gone holds " + fresh.size() + " records, more than "
+                        + "this journal has room for (journal_max_bytes " + maxBytes + "): it is "
+                        + "taken over once deliveries have made room, or by another process");
+                return false;
+            }
+        }
+        if (!orphan.moveUnder(directory)) {
+            return false; // another process took it first
+        }
+        if (!entries.isEmpty()) {
+            appendOrRefuse(entries, maxBytes);
+        }
+        List<JournalState.Live> adopted = new ArrayList<>();
+        for (JournalState.Live live : fresh) {
+            if (state.adopt(live)) {
+                adopted.add(state.get(live.record.uuid()));
+            }
+        }
+        totals.delivered.forEach((alias, d) -> {
+            JournalState.Delivered sum = state.delivered.computeIfAbsent(alias,
+                    k -> new JournalState.Delivered());
+            sum.units += d.units;
+            sum.records += d.records;
+        });
+        totals.rolledThrough.forEach((dimension, hour) -> state.rolledThrough.merge(dimension,
+                hour, (a, b) -> a.isAfter(b) ? a : b));
+        int reopened = reopen(adopted, skuIds);
+        orphan.delete();
+        reportAdoption(orphan, adopted, reopened, skipped, intact);
+        return true;
+    }
+
+    private static List<byte[]> adoptionEntries(String source, List<JournalState.Live> fresh,
+                                                JournalState totals) {
+        List<byte[]> entries = new ArrayList<>();
+        List<JournalState.Live> chunk = new ArrayList<>();
+        int chunkBytes = 0;
+        for (JournalState.Live live : fresh) {
+            int size = Entry.adoptedSize(live);
+            if (!chunk.isEmpty() && chunkBytes + size > JournalFile.MAX_ENTRY / 2) {
+                entries.add(Entry.adopted(source, chunk));
+                chunk = new ArrayList<>();
+                chunkBytes = 0;
+            }
+            chunk.add(live);
+            chunkBytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            entries.add(Entry.adopted(source, chunk));
+        }
+        if (!totals.delivered.isEmpty()) {
+            entries.add(Entry.totals(totals.delivered));
+        }
+        if (!totals.rolledThrough.isEmpty()) {
+            entries.add(Entry.watermarks(totals.rolledThrough));
+        }
+        return entries;
+    }
+
+    private void setAside(Path journalFile, IOException unreadable) throws IOException {
+        Path aside = root.resolve(FILE + ".unreadable-" + clock.millis() + "-"
+                + journalFile.getParent().getFileName());
+        Files.move(journalFile, aside, StandardCopyOption.REPLACE_EXISTING);
+        LOG.error("journal " + journalFile + " cannot be read (" + unreadable.getMessage()
+                + "); it was moved to " + aside + ". Records in it are not resent: keep the file "
+                + "for reconciliation.");
+    }
+
+    private void reportAdoption(JournalDirectory.Orphan orphan, List<JournalState.Live> adopted,
+                                int reopened, long skipped, int intact) {
+        long pending = 0;
+        long units = 0;
+        long parked = 0;
+        for (JournalState.Live live : adopted) {
+            if (live.isPending()) {
+                pending++;
+                units += live.record.quantity();
+            } else {
+                parked++;
+            }
+        }
+        String damage = skipped == 0 ? "" : "; " + skipped + " bytes were torn or damaged (an "
+                + "interrupted write, most likely) and were skipped, the " + intact + " intact "
+                + "entries were kept";
+        if (adopted.isEmpty() && skipped == 0) {
+            LOG.debug("removed the empty journal of process " + orphan.owner + " (gone) in "
+                    + orphan.path);
+            return;
+        }
+        String line = "journal_dir " + root + ": adopted the journal of "
+                + (orphan.legacy ? "an earlier agent version" : "process "
+                + (orphan.owner.isEmpty() ? "?" : orphan.owner) + " (gone)") + ": " + pending
+                + " records (" + units + " units) waiting are delivered under their own uuids"
+                + (reopened == 0 ? "" : "; " + reopened + " records parked for a configuration "
+                + "error are tried again with the current config")
+                + (parked - reopened <= 0 ? "" : "; " + (parked - reopened) + " records stay "
+                + "parked after a permanent rejection (see the status command)") + damage;
+        if (skipped > 0) {
+            LOG.warn(line);
+        } else {
+            LOG.info(line);
         }
     }
 
@@ -116,8 +316,13 @@ public final class Journal implements PendingStore, AutoCloseable {
     }
 
     @Override
-    public synchronized List<UsageRecord> nextBatch(int max) {
-        return state.pending(max);
+    public synchronized List<PendingRecord> nextBatch(int max, Predicate<PendingRecord> wanted) {
+        return state.pending(max, wanted);
+    }
+
+    @Override
+    public synchronized List<PendingRecord> pendingBefore(Instant instant) {
+        return state.pendingBefore(instant);
     }
 
     @Override
@@ -140,54 +345,61 @@ public final class Journal implements PendingStore, AutoCloseable {
     }
 
     @Override
-    public synchronized void delivered(UsageRecord record, RecordOutcome outcome) {
-        settle(record, outcome);
-    }
-
-    @Override
-    public synchronized void parked(UsageRecord record, RecordOutcome outcome) {
-        settle(record, outcome);
-    }
-
-    private void settle(UsageRecord record, RecordOutcome outcome) {
-        // not forced: if this is lost, the record is sent again and comes back DUPLICATE
-        appendBestEffort(Collections.singletonList(Entry.outcome(record.uuid(), outcome.name())));
-        state.outcome(record.uuid(), outcome.name());
+    public synchronized void answered(Map<UsageRecord, RecordOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        Map<UUID, String> names = new LinkedHashMap<>();
+        outcomes.forEach((record, outcome) -> names.put(record.uuid(), outcome.name()));
+        // One entry, forced once for the whole batch. Were it lost (power cut), delivered
+        // records would be sent again and come back DUPLICATE, parked ones refused again.
+        appendBestEffort(Collections.singletonList(Entry.outcomes(names)));
+        names.forEach(state::outcome);
     }
 
     @Override
     public synchronized void replace(UsageRecord old, UsageRecord fresh) {
-        List<byte[]> entries = new ArrayList<>(2);
-        entries.add(Entry.sealed(fresh));
-        entries.add(Entry.replaced(old.uuid(), fresh.uuid()));
-        appendOrRefuse(entries, maxBytes);
-        state.live.remove(old.uuid());
-        state.sealed(fresh);
+        appendOrRefuse(Collections.singletonList(Entry.renewed(old.uuid(), fresh)), maxBytes);
+        state.renewed(old.uuid(), fresh);
     }
 
     @Override
     public synchronized void rollUp(List<UsageRecord> parts, UsageRecord whole) {
-        List<byte[]> entries = new ArrayList<>(2);
-        entries.add(Entry.sealed(whole));
-        entries.add(Entry.rolledUp(whole.uuid(), parts));
-        appendOrRefuse(entries, maxBytes);
+        appendOrRefuse(Collections.singletonList(Entry.rolledUpInto(whole, parts)), maxBytes);
+        List<UUID> uuids = new ArrayList<>(parts.size());
         for (UsageRecord part : parts) {
-            state.live.remove(part.uuid());
+            uuids.add(part.uuid());
         }
-        state.sealed(whole);
-        state.live.get(whole.uuid()).rolledUp = true;
+        state.rolledUp(uuids, whole);
     }
 
     @Override
-    public synchronized boolean isRolledUp(UsageRecord record) {
-        JournalState.Live live = state.live.get(record.uuid());
+    public synchronized Instant rolledUpThrough(String dimension) {
+        return state.rolledThrough.get(dimension);
+    }
+
+    /** Whether the record is an hour's event made by {@link #rollUp}. */
+    synchronized boolean isRolledUp(UsageRecord record) {
+        JournalState.Live live = state.get(record.uuid());
         return live != null && live.rolledUp;
     }
 
-    @Override
-    public synchronized boolean possiblyReceived(UsageRecord record) {
-        JournalState.Live live = state.live.get(record.uuid());
+    /** Whether any attempt to send this record may have reached the marketplace. */
+    synchronized boolean possiblyReceived(UsageRecord record) {
+        JournalState.Live live = state.get(record.uuid());
         return live != null && live.possiblyReceived();
+    }
+
+    @Override
+    public synchronized void moved(UsageRecord old, UsageRecord fresh, String why) {
+        appendOrRefuse(Collections.singletonList(Entry.renewed(old.uuid(), fresh)), maxBytes);
+        state.renewed(old.uuid(), fresh);
+        try {
+            reconciliation.append(clock.instant(), old, "moved", fresh, why);
+        } catch (IOException e) {
+            LOG.error("could not write " + reconciliation.path() + ": " + e + "; the record "
+                    + old + ", moved to " + fresh.uuid() + " (" + why + "), is named here instead");
+        }
     }
 
     @Override
@@ -198,17 +410,9 @@ public final class Journal implements PendingStore, AutoCloseable {
             LOG.error("could not write " + reconciliation.path() + ": " + e + "; the record "
                     + record + " is named here instead");
         }
-        List<byte[]> entries = new ArrayList<>(2);
-        if (rebilledAs != null) {
-            entries.add(Entry.sealed(rebilledAs));
-        }
-        entries.add(Entry.expiredInDoubt(record.uuid(),
-                rebilledAs == null ? null : rebilledAs.uuid()));
-        appendOrRefuse(entries, maxBytes);
-        state.live.remove(record.uuid());
-        if (rebilledAs != null) {
-            state.sealed(rebilledAs);
-        }
+        appendOrRefuse(Collections.singletonList(Entry.settledInDoubt(record.uuid(), rebilledAs)),
+                maxBytes);
+        state.settledInDoubt(record.uuid(), rebilledAs);
     }
 
     /**
@@ -220,43 +424,53 @@ public final class Journal implements PendingStore, AutoCloseable {
      * @return how many records were reopened
      */
     public synchronized int reopenParkedForConfigErrors(Map<String, String> skuIds) {
-        List<UsageRecord> reopen = new ArrayList<>();
-        for (JournalState.Live live : state.lives()) {
+        return reopen(state.livesInOrder(), skuIds);
+    }
+
+    private int reopen(List<JournalState.Live> lives, Map<String, String> skuIds) {
+        Map<UsageRecord, String> reopen = new LinkedHashMap<>();
+        for (JournalState.Live live : lives) {
             RecordOutcome parked = live.parkedAs == null ? null
                     : JournalState.outcomeOf(live.parkedAs);
-            if (parked != null && parked.isConfigurationError()
-                    && skuIds.containsKey(live.record.skuAlias())) {
-                reopen.add(live.record);
+            String skuId = skuIdNow(live.record.skuAlias(), skuIds);
+            if (parked != null && parked.isTriedAgainAfterRestart() && skuId != null) {
+                reopen.put(live.record, skuId);
             }
         }
-        for (UsageRecord old : reopen) {
-            replace(old, UsageRecord.seal(old.skuAlias(), skuIds.get(old.skuAlias()),
-                    old.quantity(), clock.instant()));
-        }
+        reopen.forEach((old, skuId) -> replace(old, UsageRecord.seal(old.skuAlias(), skuId,
+                old.quantity(), clock.instant())));
         return reopen.size();
+    }
+
+    /**
+     * The SKU id the config now gives {@code alias}; for an Azure event of several aliases
+     * sharing a dimension ({@code a+b}), the one they all still share; null if none.
+     */
+    private static String skuIdNow(String alias, Map<String, String> skuIds) {
+        String skuId = null;
+        for (String part : alias.split("\\+")) {
+            String now = skuIds.get(part);
+            if (now == null || (skuId != null && !skuId.equals(now))) {
+                return null;
+            }
+            skuId = now;
+        }
+        return skuId;
     }
 
     @Override
     public synchronized int pendingRecords() {
-        int count = 0;
-        for (JournalState.Live live : state.lives()) {
-            count += live.isPending() ? 1 : 0;
-        }
-        return count;
+        return state.pendingRecords();
     }
 
     @Override
     public synchronized long pendingUnits() {
-        long units = 0;
-        for (JournalState.Live live : state.lives()) {
-            units += live.isPending() ? live.record.quantity() : 0;
-        }
-        return units;
+        return state.pendingUnits();
     }
 
     @Override
     public synchronized int parkedRecords() {
-        return state.lives().size() - pendingRecords();
+        return state.parkedRecords();
     }
 
     /**
@@ -265,6 +479,14 @@ public final class Journal implements PendingStore, AutoCloseable {
      */
     public synchronized void allowFinalSeal() {
         sealLimit = maxBytes;
+    }
+
+    /**
+     * How many times this journal forced its writes to the device since it was opened: the
+     * cost that dominates delivery on a real disk.
+     */
+    public synchronized long forcedWrites() {
+        return forcedBefore + file.forces();
     }
 
     /** Bytes on disk now. */
@@ -313,11 +535,13 @@ public final class Journal implements PendingStore, AutoCloseable {
 
     /** Rewrites the journal with only what is live. */
     synchronized void compact() throws IOException {
-        List<byte[]> entries = new ArrayList<>(state.live.size() + 1);
+        List<byte[]> entries = new ArrayList<>(state.live.size() + 2);
         entries.add(Entry.totals(state.delivered));
-        for (JournalState.Live live : state.lives()) {
+        entries.add(Entry.watermarks(state.rolledThrough));
+        for (JournalState.Live live : state.livesInOrder()) {
             entries.add(Entry.snapshot(live));
         }
+        forcedBefore += file.forces() + 1;
         file = file.rewrite(entries);
         compactedSize = file.size();
         warnIfNearBound();
@@ -338,30 +562,60 @@ public final class Journal implements PendingStore, AutoCloseable {
         }
     }
 
-    /** Where the journal lives. */
+    /** This process's journal directory, under {@code journal_dir}. */
     public Path directory() {
         return directory;
     }
 
+    /**
+     * Takes over the journals of processes that have ended since the last look, at most every
+     * {@value #ADOPT_EVERY_SECONDS} seconds; called by the delivery thread between batches.
+     */
+    @Override
+    public void maintain() {
+        synchronized (this) {
+            if (closed || System.nanoTime() - nextAdoption < 0) {
+                return;
+            }
+            nextAdoption = System.nanoTime() + ADOPT_EVERY_SECONDS * 1_000_000_000L;
+        }
+        adoptOrphans();
+    }
+
+    /**
+     * Closes the journal and releases its lock. A journal that never held anything is deleted
+     * with its directory; otherwise the next process takes it over, with its delivered totals
+     * and roll-up watermarks.
+     */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             file.close();
         } catch (IOException e) {
             LOG.warn("closing the journal: " + e);
         }
-        closeQuietly(lock);
-    }
-
-    private static void createDirectory(Path directory) throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
+        boolean empty = state.live.isEmpty() && state.delivered.isEmpty()
+                && state.rolledThrough.isEmpty()
+                && !Files.exists(directory.resolve(JournalDirectory.ADOPTED));
+        if (empty) {
+            try {
+                Files.deleteIfExists(directory.resolve(FILE));
+                Files.deleteIfExists(directory.resolve(JournalLock.FILE));
+            } catch (IOException e) {
+                empty = false; // the next process removes it
+            }
         }
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectories(directory,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(directory);
+        closeQuietly(lock);
+        if (empty) {
+            try {
+                Files.deleteIfExists(directory);
+            } catch (IOException taken) {
+                // another process took the empty directory over and removes it
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.odometer.agent.journal;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,11 @@ import java.util.zip.CRC32C;
  * Appends are whole (a failed write is cut off again); reading stops trusting bytes whose
  * checksum does not match, skips ahead to the next entry that does, and reports what it
  * skipped, so a torn tail (kill -9 during a write) or a damaged block is never fatal.
+ *
+ * <p>All I/O goes through {@link RandomAccessFile} and plain streams, never through a
+ * {@link FileChannel}: a channel is closed for good when a thread doing I/O on it is
+ * interrupted (or merely has its interrupt flag set), and the agent's threads may be
+ * interrupted by the host or by an executor shutting down. An interrupt cannot close this file.
  */
 final class JournalFile implements AutoCloseable {
     static final byte[] MAGIC = "ODOMJRN1".getBytes(StandardCharsets.US_ASCII);
@@ -28,12 +36,14 @@ final class JournalFile implements AutoCloseable {
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path path;
-    private final FileChannel channel;
+    private final RandomAccessFile file;
     private long size;
+    private long forces;
+    private boolean closed;
 
-    private JournalFile(Path path, FileChannel channel, long size) {
+    private JournalFile(Path path, RandomAccessFile file, long size) {
         this.path = path;
-        this.channel = channel;
+        this.file = file;
         this.size = size;
     }
 
@@ -58,15 +68,14 @@ final class JournalFile implements AutoCloseable {
     static JournalFile openForAppend(Path path) throws IOException {
         if (!Files.exists(path)) {
             createOwnerOnly(path);
-            try (FileChannel fresh = FileChannel.open(path, StandardOpenOption.WRITE)) {
-                fresh.write(ByteBuffer.wrap(MAGIC));
-                fresh.force(true);
+            try (RandomAccessFile fresh = new RandomAccessFile(path.toFile(), "rw")) {
+                fresh.write(MAGIC);
+                fresh.getFD().sync();
             }
             fsyncDirectory(path.getParent());
         }
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        return new JournalFile(path, channel, channel.size());
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+        return new JournalFile(path, file, file.length());
     }
 
     /**
@@ -74,7 +83,10 @@ final class JournalFile implements AutoCloseable {
      * to the next one that does; nothing is changed on disk.
      */
     static ReadResult read(Path path, Consumer consumer) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
+        byte[] bytes;
+        try (InputStream in = new FileInputStream(path.toFile())) {
+            bytes = in.readAllBytes();
+        }
         if (bytes.length < MAGIC.length || !startsWithMagic(bytes)) {
             throw new IOException(path + " is not an Odometer journal");
         }
@@ -129,22 +141,26 @@ final class JournalFile implements AutoCloseable {
         ByteBuffer frame = frame(payloads);
         long before = size;
         try {
-            channel.position(before);
-            while (frame.hasRemaining()) {
-                channel.write(frame);
-            }
+            file.seek(before);
+            file.write(frame.array(), 0, frame.limit());
             if (durable) {
-                channel.force(false);
+                file.getFD().sync();
+                forces++;
             }
-            size = channel.position();
+            size = before + frame.limit();
         } catch (IOException e) {
             try {
-                channel.truncate(before);
+                file.setLength(before);
             } catch (IOException ignored) {
                 // the reader skips a torn tail anyway
             }
             throw e;
         }
+    }
+
+    /** How many times appends were forced to the device since this file was opened. */
+    long forces() {
+        return forces;
     }
 
     static int framedSize(List<byte[]> payloads) {
@@ -174,15 +190,14 @@ final class JournalFile implements AutoCloseable {
         Path temporary = path.resolveSibling(path.getFileName() + ".compacting");
         Files.deleteIfExists(temporary);
         createOwnerOnly(temporary);
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            out.write(ByteBuffer.wrap(MAGIC));
+        try (RandomAccessFile out = new RandomAccessFile(temporary.toFile(), "rw")) {
+            out.write(MAGIC);
             ByteBuffer frame = frame(payloads);
-            while (frame.hasRemaining()) {
-                out.write(frame);
-            }
-            out.force(true);
+            out.write(frame.array(), 0, frame.limit());
+            out.getFD().sync();
         }
-        channel.close();
+        closed = true;
+        file.close();
         Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(path.getParent());
@@ -199,9 +214,13 @@ final class JournalFile implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (channel.isOpen()) {
-            channel.force(true);
-            channel.close();
+        if (!closed) {
+            closed = true;
+            try {
+                file.getFD().sync();
+            } finally {
+                file.close();
+            }
         }
     }
 
@@ -223,10 +242,16 @@ final class JournalFile implements AutoCloseable {
     }
 
     private static void fsyncDirectory(Path directory) {
+        // only a channel can sync a directory: keep a pending interrupt out of its way
+        boolean interrupted = Thread.interrupted();
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException | RuntimeException unsupported) {
             // not every platform can sync a directory; the rename is still atomic
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

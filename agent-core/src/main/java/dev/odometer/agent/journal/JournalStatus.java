@@ -1,7 +1,6 @@
 package dev.odometer.agent.journal;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a journal says per SKU, read without the lock and without changing anything, so it can
- * be asked while the metered application runs (a write in progress reads as a torn tail and is
- * left out).
+ * What the journals of a {@code journal_dir} say per SKU, read without their locks and without
+ * changing anything, so it can be asked while the metered applications run (a write in
+ * progress reads as a torn tail and is left out).
  */
 public final class JournalStatus {
     /** The figures of one SKU alias. */
@@ -57,19 +56,33 @@ public final class JournalStatus {
         this.skippedBytes = skippedBytes;
     }
 
-    /** Reads the journal in {@code directory}; an absent journal has nothing in it. */
-    public static JournalStatus read(Path directory) throws IOException {
-        Path file = directory.resolve(Journal.FILE);
+    /**
+     * Reads every journal under {@code journalDir} (each process's, and an earlier version's)
+     * and adds them up; a record found in two (a takeover in progress) counts once. An absent
+     * directory has nothing in it.
+     */
+    public static JournalStatus read(Path journalDir) throws IOException {
         Map<String, Sku> skus = new TreeMap<>();
-        if (!Files.exists(file)) {
-            return new JournalStatus(skus, 0);
+        Map<java.util.UUID, JournalState.Live> lives = new java.util.LinkedHashMap<>();
+        long skipped = 0;
+        for (Path file : JournalDirectory.allJournalFiles(journalDir)) {
+            JournalState state = new JournalState();
+            JournalFile.ReadResult read;
+            try {
+                read = JournalFile.read(file, state::apply);
+            } catch (java.nio.file.NoSuchFileException takenOver) {
+                continue; // deleted by a takeover since it was listed
+            }
+            skipped += read.skippedBytes;
+            for (Map.Entry<String, JournalState.Delivered> e : state.delivered.entrySet()) {
+                skus.computeIfAbsent(e.getKey(), k -> new Sku()).deliveredUnits +=
+                        e.getValue().units;
+            }
+            for (JournalState.Live live : state.lives()) {
+                lives.putIfAbsent(live.record.uuid(), live);
+            }
         }
-        JournalState state = new JournalState();
-        JournalFile.ReadResult read = JournalFile.read(file, state::apply);
-        for (Map.Entry<String, JournalState.Delivered> e : state.delivered.entrySet()) {
-            skus.computeIfAbsent(e.getKey(), k -> new Sku()).deliveredUnits = e.getValue().units;
-        }
-        for (JournalState.Live live : state.lives()) {
+        for (JournalState.Live live : lives.values()) {
             Sku sku = skus.computeIfAbsent(live.record.skuAlias(), k -> new Sku());
             long units = live.record.quantity();
             if (!live.isPending()) {
@@ -85,7 +98,7 @@ public final class JournalStatus {
                 sku.oldestPending = live.record.timestamp();
             }
         }
-        return new JournalStatus(skus, read.skippedBytes);
+        return new JournalStatus(skus, skipped);
     }
 
     /** Per SKU alias, sorted. */

@@ -73,6 +73,16 @@ public final class DeliveryException extends Exception {
         return Optional.ofNullable(retryAfter);
     }
 
+    /**
+     * True when the marketplace refused the request as a whole for what it holds (HTTP 400,
+     * 413 or 422): nothing was stored, and smaller batches may isolate the records it refuses.
+     * Other refusals (404, a redirect) are about the endpoint, whatever the batch holds.
+     */
+    public boolean refusesTheRecords() {
+        return kind == Kind.REJECTED_REQUEST
+                && (httpStatus == 400 || httpStatus == 413 || httpStatus == 422);
+    }
+
     /** The HTTP status of the answer, empty when there was none (I/O error, no token). */
     public OptionalInt httpStatus() {
         return httpStatus == 0 ? OptionalInt.empty() : OptionalInt.of(httpStatus);

@@ -34,6 +34,21 @@ public enum RecordOutcome {
     INVALID_QUANTITY(Kind.PERMANENT, "quantity rejected: a bug in Odometer, please report it"),
     /** The uuid was not accepted as a UUID: a bug. */
     INVALID_ID(Kind.PERMANENT, "record uuid rejected: a bug in Odometer, please report it"),
+    /**
+     * The marketplace refused a request holding only this record as a whole (HTTP 400, 413 or
+     * 422), so it stored nothing: parked, and sealed again under a new uuid after a restart
+     * (a fixed config or agent version may change the answer).
+     */
+    REQUEST_REFUSED(Kind.PERMANENT,
+            "the marketplace refuses any request holding this record (see its answer): check the"
+                    + " config; otherwise a bug in Odometer, please report it with this line"),
+    /**
+     * Sending a batch with this record failed inside Odometer with an unexpected exception, on
+     * its own too; whether the request left is unknown, so it is never sent again.
+     */
+    SEND_FAILED(Kind.PERMANENT,
+            "sending it failed inside Odometer (a bug, please report it with the stack trace"
+                    + " logged before); it may have reached the marketplace, so it is not resent"),
     /** Rejected with no reason or one this version does not know (REASON_UNSPECIFIED, ...). */
     UNKNOWN(Kind.RETRY,
             "rejected for an unspecified reason: the record is kept and resent; if this persists,"
@@ -48,6 +63,24 @@ public enum RecordOutcome {
     NOT_CHECKED(Kind.RETRY,
             "not checked: the marketplace has no dry run, so only the credentials were checked"
                     + " and nothing was sent"),
+    /**
+     * Azure {@code Duplicate}, but the event it holds for the dimension and hour has another
+     * quantity than this one: that event is someone else's (another process or replica, for the
+     * same resource), so these units were not stored. They go to a later hour.
+     */
+    AZURE_DUPLICATE_MISMATCH(Kind.SLOT_TAKEN,
+            "Azure already holds an event with another quantity for this dimension and hour (from"
+                    + " another process or replica reporting for the same resource): these units"
+                    + " were not billed there and move to a later hour's event"),
+    /**
+     * Azure answered with a status this version does not know (such as {@code Error}), or none:
+     * the event may have been stored, so it is kept in doubt and resent for the same dimension
+     * and hour (a repeat is answered Duplicate), never folded into another hour.
+     */
+    AZURE_UNKNOWN_STATUS(Kind.RETRY,
+            "Azure answered with a status this version does not know: the event is kept in doubt"
+                    + " and resent for the same hour, where a repeat is answered Duplicate; if this"
+                    + " persists, contact Microsoft support with the status"),
     /** Azure {@code Expired}: the event's hour began more than 24 hours ago. */
     AZURE_EXPIRED(Kind.PERMANENT,
             "too old to be accepted (Azure takes a usage event at most 24 hours after its hour"
@@ -76,7 +109,7 @@ public enum RecordOutcome {
                     + " the resource's plan): check plan_id in the config and the host clock;"
                     + " otherwise a bug in Odometer, please report it");
 
-    private enum Kind { DELIVERED, RETRY, CONFIGURATION, PERMANENT }
+    private enum Kind { DELIVERED, RETRY, CONFIGURATION, PERMANENT, SLOT_TAKEN }
 
     private final Kind kind;
     private final String explanation;
@@ -99,9 +132,35 @@ public enum RecordOutcome {
         return kind == Kind.CONFIGURATION;
     }
 
+    /**
+     * True when a record parked with this outcome is sealed again under a new uuid after a
+     * restart: it was surely not stored, and a fixed config (or agent) may change the answer.
+     */
+    public boolean isTriedAgainAfterRestart() {
+        return kind == Kind.CONFIGURATION || this == REQUEST_REFUSED;
+    }
+
+    /**
+     * True when the marketplace holds another record where this one was to go (Azure: an event
+     * of another quantity for its dimension and hour): it was not stored, and its units must
+     * go to another slot (the delivery policy moves them).
+     */
+    public boolean isSlotTaken() {
+        return kind == Kind.SLOT_TAKEN;
+    }
+
     /** True when resending the very same record (same uuid) later may still be accepted. */
     public boolean isRetryable() {
         return kind == Kind.RETRY;
+    }
+
+    /**
+     * True when the marketplace may have stored the record although it did not say so (an
+     * answer that left it out, or an Azure status this version does not know): a resend is in
+     * doubt, never renewed under a new uuid or folded into another event.
+     */
+    public boolean possiblyStored() {
+        return this == MISSING || this == AZURE_UNKNOWN_STATUS;
     }
 
     /** One line for a person: what happened and what they must do, if anything. */

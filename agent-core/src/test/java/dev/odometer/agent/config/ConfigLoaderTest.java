@@ -131,6 +131,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void azureAliasesMayShareADimensionTheirUnitsAreSummedPerHour() throws Exception {
+        OdometerConfig config = parse("marketplace: azure", "resource_id: sub", "plan_id: gold",
+                "auth: {type: managed-identity}", "skus:", "  email: {dimension: emails}",
+                "  newsletter: {dimension: emails}");
+
+        assertThat(config.skus().values()).extracting(SkuConfig::skuId)
+                .containsExactly("emails", "emails");
+    }
+
+    @Test
     void plainHttpOnlyToLoopback() throws Exception {
         assertThat(error("marketplace: yandex", "product_id: p",
                 "endpoint: http://marketplace.example.com", "auth: {type: metadata}", "skus:",
@@ -139,6 +149,25 @@ class ConfigLoaderTest {
         assertThat(parse("marketplace: yandex", "product_id: p", "endpoint: http://127.0.0.1:8080/",
                 "auth: {type: metadata}", "skus:", "  a: {sku_id: s}").endpoint())
                 .isEqualTo(URI.create("http://127.0.0.1:8080"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.evil.example", "127.0.0.1.nip.io", "localhost.evil.example",
+            "[::2]", "[::ffff:8.8.8.8]", "[::ffff:127.0.0.1]"})
+    void plainHttpIsRefusedToHostsThatOnlyLookLikeLoopback(String host) {
+        assertThat(error("marketplace: yandex", "product_id: p",
+                "endpoint: http://" + host + ":8080", "auth: {type: metadata}", "skus:",
+                "  a: {sku_id: s}"))
+                .contains(":3: endpoint: plain http is only allowed to a loopback address");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1", "127.1.2.3", "127.255.255.254", "localhost", "LocalHost", "[::1]",
+            "[0:0:0:0:0:0:0:1]"})
+    void plainHttpIsAllowedToLoopbackLiteralsAndLocalhost(String host) throws Exception {
+        assertThat(parse("marketplace: yandex", "product_id: p",
+                "endpoint: http://" + host + ":8080", "auth: {type: metadata}", "skus:",
+                "  a: {sku_id: s}").endpoint().getHost()).isEqualTo(host);
     }
 
     @ParameterizedTest

@@ -173,8 +173,8 @@ class DeliveryLoopTest {
         answers = status(403, Map.of());
 
         for (int i = 0; i < 4; i++) {
-            assertThat(loop.deliverOnce()).as("slow pace after 403")
-                    .isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+            assertThat(loop.deliverOnce()).as("retried within a minute after a 403")
+                    .isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
         }
         assertThat(store.pendingRecords()).isEqualTo(3);
         answers = acceptEverything();
@@ -185,8 +185,33 @@ class DeliveryLoopTest {
         assertThat(store.pendingRecords()).isZero();
         assertThat(log.lines.stream().filter(l -> l.contains("403 Forbidden"))).singleElement()
                 .satisfies(l -> assertThat(l).contains("marketplace.meteringAgent")
-                        .contains("billing account").contains("3 records"));
-        assertThat(log.lines).anyMatch(l -> l.contains("delivery recovered after 4 failed"));
+                        .contains("billing account").contains("3 records")
+                        .contains("at least once a minute").doesNotContain("slow pace"));
+        assertThat(log.lines.stream().filter(l -> l.contains("recovered"))).singleElement()
+                .satisfies(l -> assertThat(l).contains("delivery recovered after 4 failed"));
+        assertThat(log.lines).hasSize(2);
+    }
+
+    @Test
+    void atShutdownA403IsRetriedQuicklyUntilTheTimeout() {
+        List<UsageRecord> sealed = seal(3, "email");
+        answers = status(403, Map.of());
+        assertThat(loop.deliverOnce()).isPositive();
+        int[] forbiddenLeft = {2};
+        Dispatcher forbidden = status(403, Map.of());
+        Dispatcher accept = acceptEverything();
+        answers = new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                return forbiddenLeft[0]-- > 0 ? forbidden.dispatch(request)
+                        : accept.dispatch(request);
+            }
+        };
+
+        loop.flush(Duration.ofSeconds(30));
+
+        assertThat(store.pendingRecords()).as("delivered during shutdown").isZero();
+        assertThat(requests).hasSize(4).allSatisfy(r -> assertThat(r).isEqualTo(uuids(sealed)));
     }
 
     @Test
@@ -251,6 +276,94 @@ class DeliveryLoopTest {
     }
 
     @Test
+    void aBatchRefusedAsAWholeIsSplitToParkExactlyTheRefusedRecords() {
+        List<UsageRecord> good = seal(20, "email");
+        UsageRecord poison = seal(1, "storage").get(0);
+        List<UsageRecord> more = seal(9, "email");
+        Dispatcher accept = acceptEverything();
+        answers = new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                try {
+                    if (uuidsOf(request).contains(poison.uuid().toString())) {
+                        requests.add(uuidsOf(request));
+                        return json(422, "{\"code\":3,\"message\":\"quantity exceeds the limit\"}");
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                return accept.dispatch(request);
+            }
+        };
+
+        int passes = 0;
+        while (loop.deliverOnce() != null && passes < 40) {
+            passes++;
+        }
+
+        assertThat(store.pendingRecords()).as("nothing waits behind the refused record").isZero();
+        assertThat(store.parkedList()).containsExactly(poison);
+        assertThat(stats.getRecordsDelivered()).isEqualTo(good.size() + more.size());
+        assertThat(stats.getRecordsRejectedByReason()).containsEntry("REQUEST_REFUSED", 1L);
+        assertThat(requests.size()).as("a binary search, not one request per record")
+                .isLessThanOrEqualTo(12);
+        assertThat(log.lines.stream().filter(l -> l.contains("REQUEST_REFUSED")))
+                .singleElement().satisfies(l -> assertThat(l).contains("SKU 'storage'")
+                        .contains("HTTP 422").contains("quantity exceeds the limit")
+                        .contains("parked"));
+    }
+
+    @Test
+    void anUnexpectedFailureInsideTheClientIsAFailedBatchLoggedOnceNeverAStall() {
+        List<UsageRecord> good = seal(3, "email");
+        UsageRecord bad = seal(1, "storage").get(0);
+        MarketplaceClient real = loop.client();
+        MarketplaceClient throwing = new MarketplaceClient() {
+            @Override
+            public dev.odometer.agent.marketplace.SendResult send(List<UsageRecord> batch)
+                    throws dev.odometer.agent.marketplace.DeliveryException {
+                if (batch.contains(bad)) {
+                    throw new IllegalArgumentException("a bug: two events for one hour");
+                }
+                return real.send(batch);
+            }
+
+            @Override
+            public dev.odometer.agent.marketplace.SendResult validate(List<UsageRecord> batch) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int maxBatchSize() {
+                return 25;
+            }
+
+            @Override
+            public String describe() {
+                return "throwing";
+            }
+        };
+        loop = new DeliveryLoop(() -> throwing, store, stats,
+                Backoff.builder().random(new Random(1)).build(), clock,
+                new ConfigHints("odometer.yaml", "product_id", "product-1"), () -> { },
+                new OneHourWindowPolicy(false));
+
+        int passes = 0;
+        while (loop.deliverOnce() != null && passes < 20) {
+            passes++;
+        }
+
+        assertThat(store.pendingRecords()).isZero();
+        assertThat(store.parkedList()).containsExactly(bad);
+        assertThat(stats.getRecordsDelivered()).isEqualTo(good.size());
+        assertThat(log.lines.stream().filter(l -> l.contains("failed unexpectedly")))
+                .as("logged once").singleElement()
+                .satisfies(l -> assertThat(l).contains("two events for one hour"));
+        assertThat(log.lines.stream().filter(l -> l.contains("SEND_FAILED"))).singleElement()
+                .satisfies(l -> assertThat(l).contains("SKU 'storage'").contains("parked"));
+    }
+
+    @Test
     void anAnswerThatSettlesNothingBacksOffInsteadOfSpinning() {
         List<UsageRecord> sealed = seal(1, "email");
         answers = answer(uuids -> Map.of("accepted", List.of(), "rejected",
@@ -258,7 +371,7 @@ class DeliveryLoopTest {
 
         assertThat(loop.deliverOnce()).isPositive();
         assertThat(store.pendingRecords()).isEqualTo(1);
-        assertThat(store.nextBatch(1)).containsExactlyElementsOf(sealed);
+        assertThat(store.pendingList()).containsExactlyElementsOf(sealed);
     }
 
     @Test
@@ -275,7 +388,7 @@ class DeliveryLoopTest {
         clock.advance(Duration.ofMinutes(51));
         loop.deliverOnce();
 
-        UsageRecord renewed = store.nextBatch(1).get(0);
+        UsageRecord renewed = store.pendingList().get(0);
         assertThat(renewed.uuid()).isNotEqualTo(old.uuid());
         assertThat(renewed.timestamp()).isEqualTo(clock.instant());
         assertThat(renewed.quantity()).isEqualTo(old.quantity());

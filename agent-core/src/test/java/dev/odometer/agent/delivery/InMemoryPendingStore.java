@@ -2,15 +2,19 @@ package dev.odometer.agent.delivery;
 
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * A bounded pending store in memory, for tests of the delivery loop and its policies: the same
@@ -22,6 +26,7 @@ final class InMemoryPendingStore implements PendingStore {
     private final Set<UUID> possiblyReceived = new HashSet<>();
     private final Set<UUID> rolledUp = new HashSet<>();
     private final List<UsageRecord> parked = new ArrayList<>();
+    private final Map<String, Instant> rolledThrough = new HashMap<>();
     private long pendingUnits;
 
     /** @param maxRecords the bound on pending plus parked records */
@@ -42,26 +47,58 @@ final class InMemoryPendingStore implements PendingStore {
         }
     }
 
+    private PendingRecord view(UsageRecord record) {
+        return new PendingRecord(record, rolledUp.contains(record.uuid()),
+                possiblyReceived.contains(record.uuid()));
+    }
+
     @Override
-    public synchronized List<UsageRecord> nextBatch(int max) {
-        List<UsageRecord> batch = new ArrayList<>(Math.min(max, pending.size()));
-        Iterator<UsageRecord> it = pending.values().iterator();
-        while (it.hasNext() && batch.size() < max) {
-            batch.add(it.next());
+    public synchronized List<PendingRecord> nextBatch(int max, Predicate<PendingRecord> wanted) {
+        List<PendingRecord> batch = new ArrayList<>();
+        for (UsageRecord record : pending.values()) {
+            if (batch.size() >= max) {
+                break;
+            }
+            PendingRecord view = view(record);
+            if (wanted.test(view)) {
+                batch.add(view);
+            }
         }
         return batch;
     }
 
     @Override
-    public synchronized void delivered(UsageRecord record, RecordOutcome outcome) {
-        remove(record);
+    public synchronized List<PendingRecord> pendingBefore(Instant instant) {
+        List<PendingRecord> old = new ArrayList<>();
+        for (UsageRecord record : pending.values()) {
+            if (record.timestamp().isBefore(instant)) {
+                old.add(view(record));
+            }
+        }
+        old.sort(Comparator.comparing(p -> p.record().timestamp()));
+        return old;
+    }
+
+    /** The records only, oldest first. */
+    synchronized List<UsageRecord> pendingList() {
+        return new ArrayList<>(pending.values());
     }
 
     @Override
-    public synchronized void parked(UsageRecord record, RecordOutcome outcome) {
-        if (remove(record)) {
-            parked.add(record);
-        }
+    public synchronized void answered(Map<UsageRecord, RecordOutcome> outcomes) {
+        outcomes.forEach((record, outcome) -> {
+            if (outcome.isDelivered()) {
+                remove(record);
+            } else if (outcome.isSlotTaken()) {
+                possiblyReceived.remove(record.uuid());
+            } else if (outcome.isRetryable()) {
+                if (outcome.possiblyStored()) {
+                    possiblyReceived.add(record.uuid());
+                }
+            } else if (remove(record)) {
+                parked.add(record);
+            }
+        });
     }
 
     @Override
@@ -94,16 +131,26 @@ final class InMemoryPendingStore implements PendingStore {
         pending.put(whole.uuid(), whole);
         pendingUnits += whole.quantity();
         rolledUp.add(whole.uuid());
+        rolledThrough.merge(whole.skuId(), whole.timestamp().truncatedTo(ChronoUnit.HOURS),
+                (a, b) -> a.isAfter(b) ? a : b);
     }
 
     @Override
-    public synchronized boolean isRolledUp(UsageRecord record) {
+    public synchronized Instant rolledUpThrough(String dimension) {
+        return rolledThrough.get(dimension);
+    }
+
+    synchronized boolean isRolledUp(UsageRecord record) {
         return rolledUp.contains(record.uuid());
     }
 
-    @Override
-    public synchronized boolean possiblyReceived(UsageRecord record) {
+    synchronized boolean possiblyReceived(UsageRecord record) {
         return possiblyReceived.contains(record.uuid());
+    }
+
+    @Override
+    public synchronized void moved(UsageRecord old, UsageRecord fresh, String why) {
+        replace(old, fresh);
     }
 
     @Override

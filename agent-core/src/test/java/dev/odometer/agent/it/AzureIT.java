@@ -72,6 +72,10 @@ class AzureIT {
     }
 
     private Path config() throws IOException {
+        return config("  request: {dimension: request}", "  email: {dimension: email}");
+    }
+
+    private Path config(String... skus) throws IOException {
         return Files.writeString(work.resolve("odometer.yaml"), String.join("\n",
                 "marketplace: azure",
                 "resource_id: demo-subscription",
@@ -86,8 +90,7 @@ class AzureIT {
                 "flush_interval: 100ms",
                 "journal_dir: " + work.resolve("journal"),
                 "skus:",
-                "  request: {dimension: request}",
-                "  email: {dimension: email}",
+                String.join("\n", skus),
                 ""));
     }
 
@@ -96,7 +99,11 @@ class AzureIT {
         final OutputStream in;
 
         App(Path jdk, String name) throws Exception {
-            jvm = ForkedJvm.on(jdk).withAgent(config())
+            this(jdk, name, config());
+        }
+
+        App(Path jdk, String name, Path config) throws Exception {
+            jvm = ForkedJvm.on(jdk).withAgent(config)
                     .jvmArg("-Dodometer.testing.clockOffsetFile=" + offsetFile)
                     .env("ODOMETER_TEST_SECRET", "demo-secret")
                     .main(PhasedApp.class).start(work.resolve(name));
@@ -189,6 +196,23 @@ class AzureIT {
         ForkedJvm.Result result = app.exit();
         assertThat(accepted()).as("%s", result).hasSize(2);
         assertThat(emulator.ledger().azureRejectionsByStatus()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void twoAliasesOnOneDimensionAreOneEventAnHourWithTheirSum(Path jdk) throws Exception {
+        App app = new App(jdk, "app", config("  request: {dimension: email}",
+                "  email: {dimension: email}"));
+        long[] first = app.phase(new long[2]);
+        advanceAnHour();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(accepted())
+                .isEqualTo(Map.of("email", Map.of(firstHour, first[0] + first[1]))));
+        ForkedJvm.Result result = app.exit();
+        assertThat(accepted()).as("%s", result).hasSize(1);
+        assertThat(emulator.ledger().azureRejectionsByStatus()).isEmpty();
+        assertThat(result.agentLines()).noneMatch(l -> l.contains("SEND_FAILED")
+                || l.contains("unexpectedly"));
     }
 
     @ParameterizedTest(name = "on {0}")

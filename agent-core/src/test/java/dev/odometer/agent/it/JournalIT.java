@@ -3,7 +3,9 @@ package dev.odometer.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.acme.app.PhasedApp;
 import com.acme.app.SteadyApp;
+import dev.odometer.agent.journal.JournalStatus;
 import dev.odometer.emulator.EmulatorSettings;
 import dev.odometer.emulator.FaultSettings;
 import dev.odometer.emulator.MarketplaceEmulator;
@@ -161,6 +163,27 @@ class JournalIT {
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void aRequestInFlightAtShutdownIsWaitedForAndNeverSentAgainBesideIt(Path jdk)
+            throws Exception {
+        ForkedJvm.Started app = start(jdk, config("shutdown_timeout: 30s"), "app");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        // every request now takes 3.5 s: longer than the 2 s the flush used to wait
+        emulator.faults().set(FaultSettings.none().withLatencyMs(3500));
+        long calls = stopCalls(app);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                emulator.meteringRequestsInFlight() > 0);
+
+        app.process.destroy(); // SIGTERM while the delivery thread's request is in flight
+        ForkedJvm.Result result = app.await();
+
+        assertThat(billed(emulator)).as("%s", result).isEqualTo(calls);
+        assertThat(emulator.ledger().rejectionsByReason()).as("nothing sent twice at once")
+                .doesNotContainKey("DUPLICATE");
+        assertThat(undelivered()).isZero();
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
     void anOutageLongerThanTheOneHourWindowIsBilledExactlyAfterRecovery(Path jdk)
             throws Exception {
         Path offsetFile = Files.writeString(work.resolve("clock-offset"), "0");
@@ -196,8 +219,12 @@ class JournalIT {
         first.process.destroy(); // stops normally, but nothing could be delivered
         first.await();
         assertThat(billed(emulator)).isZero();
-        Files.write(work.resolve("journal/journal.log"), new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 5},
-                StandardOpenOption.APPEND);
+        Path journal;
+        try (var files = Files.walk(work.resolve("journal"))) {
+            journal = files.filter(p -> p.getFileName().toString().equals("journal.log"))
+                    .findFirst().orElseThrow();
+        }
+        Files.write(journal, new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 5}, StandardOpenOption.APPEND);
 
         emulator.faults().set(FaultSettings.none());
         ForkedJvm.Started second = start(jdk, config, "second");
@@ -232,24 +259,104 @@ class JournalIT {
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
-    void aSecondProcessOnTheSameJournalRunsUnmeteredAndSaysWhy(Path jdk) throws Exception {
+    void severalProcessesAtOnceOnOneJournalDirAreEachBilledExactly(Path jdk) throws Exception {
         Path config = config();
-        ForkedJvm.Started owner = start(jdk, config, "owner");
-        await().atMost(Duration.ofSeconds(30)).until(() -> owner.stdoutText().contains("calls="));
-        ForkedJvm.Started second = start(jdk, config, "second");
-        await().atMost(Duration.ofSeconds(30)).until(() -> second.stdoutText().contains("calls="));
+        List<ForkedJvm.Started> apps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            apps.add(start(jdk, config, "app" + i));
+        }
+        for (ForkedJvm.Started app : apps) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        }
+        long calls = 0;
+        for (ForkedJvm.Started app : apps) {
+            calls += stopCalls(app);
+        }
+        List<ForkedJvm.Result> results = new ArrayList<>();
+        for (ForkedJvm.Started app : apps) {
+            app.process.destroy(); // SIGTERM
+        }
+        for (ForkedJvm.Started app : apps) {
+            results.add(app.await());
+        }
 
-        long ownerCalls = stopCalls(owner);
-        long secondCalls = stopCalls(second);
-        second.process.destroy();
-        owner.process.destroy();
-        ForkedJvm.Result secondResult = second.await();
-        owner.await();
+        assertThat(billed(emulator)).as("%s", results).isEqualTo(calls);
+        assertThat(undelivered()).isZero();
+    }
 
-        assertThat(secondCalls).isPositive();
-        assertThat(secondResult.agentLines()).anySatisfy(l -> assertThat(l)
-                .contains("in use by another process (pid " + owner.process.pid() + ")")
-                .contains("runs unmetered"));
-        assertThat(billed(emulator)).isEqualTo(ownerCalls);
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void inABlueGreenOverlapTheNewProcessDeliversWhatTheOldOneLeftBehind(Path jdk)
+            throws Exception {
+        Path config = config("shutdown_timeout: 1s");
+        emulator.faults().set(FaultSettings.none().withOutage(true));
+        ForkedJvm.Started blue = start(jdk, config, "blue");
+        await().atMost(Duration.ofSeconds(30)).until(() -> blue.stdoutText().contains("calls="));
+        ForkedJvm.Started green = start(jdk, config, "green");
+        await().atMost(Duration.ofSeconds(30)).until(() -> green.stdoutText().contains("calls="));
+
+        long blueCalls = stopCalls(blue);
+        blue.process.destroy(); // SIGTERM while the marketplace is down: its records stay
+        ForkedJvm.Result blueResult = blue.await();
+        assertThat(billed(emulator)).isZero();
+        emulator.faults().set(FaultSettings.none());
+
+        // green is still running: it adopts blue's journal and delivers it with its own
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(
+                green.stderrText()).as("%s", blueResult).contains("adopted the journal"));
+        long greenCalls = stopCalls(green);
+        green.process.destroy();
+        ForkedJvm.Result greenResult = green.await();
+
+        assertThat(billed(emulator)).as("%s", greenResult).isEqualTo(blueCalls + greenCalls);
+        assertThat(undelivered()).isZero();
+        assertThat(processJournals()).as("blue's journal was taken over").hasSize(1);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void aJvmStartedThroughJavaToolOptionsIsMeteredBesideAnotherOne(Path jdk) throws Exception {
+        String options = "-javaagent:" + ForkedJvm.AGENT_JAR + "=config=" + config();
+        // a tool JVM that picks the agent up from the environment and stays (a migration, jcmd)
+        ForkedJvm.Started tool = ForkedJvm.on(jdk).env("JAVA_TOOL_OPTIONS", options)
+                .main(PhasedApp.class).start(work.resolve("tool"));
+        processes.add(tool.process);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tool.stdoutText().contains("READY")
+                && tool.stderrText().contains("[odometer]"));
+        ForkedJvm.Started app = ForkedJvm.on(jdk).env("JAVA_TOOL_OPTIONS", options)
+                .main(SteadyApp.class).start(work.resolve("app"));
+        processes.add(app.process);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+
+        long calls = stopCalls(app);
+        app.process.destroy();
+        ForkedJvm.Result result = app.await();
+        say(tool, "exit");
+        tool.await();
+
+        assertThat(result.stderr).contains("Picked up JAVA_TOOL_OPTIONS");
+        assertThat(billed(emulator)).as("%s", result).isEqualTo(calls);
+        assertThat(undelivered()).isZero();
+        assertThat(processJournals()).as("the tool's empty journal is gone").hasSize(1);
+    }
+
+    /** Units in journal_dir not delivered: pending, in doubt or parked. */
+    private long undelivered() throws IOException {
+        long units = 0;
+        for (JournalStatus.Sku sku : JournalStatus.read(work.resolve("journal")).skus().values()) {
+            units += sku.pendingUnits() + sku.inDoubtUnits() + sku.parkedUnits();
+        }
+        return units;
+    }
+
+    /** The per-process journal directories left in journal_dir. */
+    private List<Path> processJournals() throws IOException {
+        Path dir = work.resolve("journal");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(Files::isDirectory).collect(java.util.stream.Collectors.toList());
+        }
     }
 }

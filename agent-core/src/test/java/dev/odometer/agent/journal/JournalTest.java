@@ -46,10 +46,13 @@ class JournalTest {
         return journal;
     }
 
+    /** A restart: the journal is closed, and a new process's journal takes it over. */
     private Journal reopen(Journal journal) throws JournalException {
         journal.close();
         open.remove(journal);
-        return open(BIG);
+        Journal next = open(BIG);
+        next.adoptOrphans();
+        return next;
     }
 
     private List<UsageRecord> records(int count, String alias) {
@@ -60,8 +63,21 @@ class JournalTest {
         return records;
     }
 
-    private Path file() {
-        return dir.resolve("journal").resolve(Journal.FILE);
+    /** The pending records, oldest first. */
+    static List<UsageRecord> pending(Journal journal) {
+        List<UsageRecord> records = new ArrayList<>();
+        journal.nextBatch(Integer.MAX_VALUE).forEach(p -> records.add(p.record()));
+        return records;
+    }
+
+    /** The one process journal file under journal_dir (its process may have ended). */
+    private Path file() throws IOException {
+        try (var files = Files.walk(dir.resolve("journal"))) {
+            List<Path> journals = files.filter(p -> p.getFileName().toString()
+                    .equals(Journal.FILE)).collect(java.util.stream.Collectors.toList());
+            assertThat(journals).hasSize(1);
+            return journals.get(0);
+        }
     }
 
     @Test
@@ -76,7 +92,7 @@ class JournalTest {
 
         Journal again = reopen(journal);
 
-        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed.subList(3, 5));
+        assertThat(pending(again)).containsExactlyElementsOf(sealed.subList(3, 5));
         assertThat(again.pendingRecords()).isEqualTo(2);
         assertThat(again.pendingUnits()).isEqualTo(4 + 5);
         assertThat(again.parkedRecords()).isEqualTo(1);
@@ -129,15 +145,17 @@ class JournalTest {
         }
 
         Journal again = open(BIG);
+        again.adoptOrphans();
 
-        assertThat(again.nextBatch(25)).containsExactlyElementsOf(sealed.subList(0, 3));
+        assertThat(pending(again)).containsExactlyElementsOf(sealed.subList(0, 3));
         assertThat(log.lines).anySatisfy(l -> assertThat(l).contains("11 bytes were torn")
                 .contains("3 intact entries were kept"));
-        assertThat(JournalFile.read(file(), payload -> { }).skippedBytes).isZero();
+        assertThat(JournalFile.read(again.directory().resolve(Journal.FILE), payload -> { })
+                .skippedBytes).isZero();
         again.add(sealed.subList(3, 4));
         log.lines.clear();
         Journal third = reopen(again);
-        assertThat(third.nextBatch(25)).containsExactlyElementsOf(sealed);
+        assertThat(pending(third)).containsExactlyElementsOf(sealed);
         assertThat(log.lines).noneMatch(l -> l.contains("torn"));
     }
 
@@ -157,20 +175,23 @@ class JournalTest {
         Files.write(file(), bytes);
 
         Journal again = open(BIG);
+        again.adoptOrphans();
 
-        assertThat(again.nextBatch(25)).containsExactly(sealed.get(0), sealed.get(2));
+        assertThat(pending(again)).containsExactly(sealed.get(0), sealed.get(2));
         assertThat(log.lines).anyMatch(l -> l.contains("torn or damaged"));
     }
 
     @Test
     void aFileThatIsNotAJournalIsMovedAsideAndAFreshOneStarted() throws Exception {
-        Files.createDirectories(file().getParent());
-        Files.writeString(file(), "not a journal at all");
+        Path legacy = dir.resolve("journal").resolve(Journal.FILE); // an earlier version's place
+        Files.createDirectories(legacy.getParent());
+        Files.writeString(legacy, "not a journal at all");
 
         Journal journal = open(BIG);
+        journal.adoptOrphans();
 
         assertThat(journal.pendingRecords()).isZero();
-        try (var files = Files.list(file().getParent())) {
+        try (var files = Files.list(legacy.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .anyMatch(n -> n.startsWith("journal.log.unreadable-"));
         }
@@ -196,7 +217,7 @@ class JournalTest {
 
         assertThat(Files.size(file())).isLessThan(before / 10);
         Journal again = reopen(journal);
-        assertThat(again.nextBatch(25)).containsExactly(doubtful);
+        assertThat(pending(again)).containsExactly(doubtful);
         assertThat(again.possiblyReceived(doubtful)).isTrue();
         assertThat(again.state().delivered.get("email").units).isEqualTo(200L * 55);
     }
@@ -216,14 +237,70 @@ class JournalTest {
     }
 
     @Test
-    void aSecondProcessIsRefusedWithTheOwnersPid() throws Exception {
-        open(BIG);
+    void aSecondProcessOnTheSameJournalDirHasAJournalOfItsOwnAndNeitherTakesTheOtherOver()
+            throws Exception {
+        Journal first = open(BIG);
+        List<UsageRecord> firsts = records(2, "email");
+        first.add(firsts);
+        Journal second = open(BIG);
+        List<UsageRecord> seconds = records(3, "email");
+        second.add(seconds);
 
-        assertThatThrownBy(() -> Journal.open(dir.resolve("journal"), BIG, clock))
-                .isInstanceOf(JournalException.class)
-                .hasMessageContaining("in use by another process (pid "
-                        + ProcessHandle.current().pid() + ")")
-                .hasMessageContaining("runs unmetered");
+        assertThat(second.adoptOrphans()).as("the first process still runs").isZero();
+        assertThat(first.adoptOrphans()).isZero();
+        assertThat(second.directory()).isNotEqualTo(first.directory());
+        assertThat(pending(first)).containsExactlyElementsOf(firsts);
+        assertThat(pending(second)).containsExactlyElementsOf(seconds);
+
+        first.close(); // the first process ends: the second takes its journal over
+        assertThat(second.adoptOrphans()).isEqualTo(1);
+        assertThat(pending(second)).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(firsts.stream(), seconds.stream())
+                        .collect(java.util.stream.Collectors.toList()));
+        assertThat(first.directory()).doesNotExist();
+        assertThat(log.lines).anySatisfy(l -> assertThat(l).contains("adopted the journal of process "
+                + ProcessHandle.current().pid()).contains("2 records (3 units)"));
+    }
+
+    @Test
+    void aTakeoverCutShortByACrashIsFinishedByTheNextProcessWithNothingTwice()
+            throws Exception {
+        Journal first = open(BIG);
+        List<UsageRecord> sealed = records(4, "email");
+        first.add(sealed);
+        first.close();
+        // the second process moved the first's journal under its own and wrote the merged
+        // records, then died before deleting it
+        Journal second = open(BIG);
+        second.adoptOrphans();
+        Path secondDir = second.directory();
+        Path firstCopy = secondDir.resolve("adopted").resolve("p-copy");
+        Files.createDirectories(firstCopy);
+        try (Journal scratch = Journal.open(dir.resolve("scratch"), BIG, clock)) {
+            scratch.add(sealed);
+            Files.copy(scratch.directory().resolve(Journal.FILE), firstCopy.resolve(Journal.FILE));
+        }
+        second.close(); // the crash, as far as the lock is concerned
+
+        Journal third = open(BIG);
+        third.adoptOrphans();
+
+        assertThat(pending(third)).containsExactlyInAnyOrderElementsOf(sealed);
+        assertThat(third.pendingUnits()).isEqualTo(1 + 2 + 3 + 4);
+        assertThat(secondDir).doesNotExist();
+    }
+
+    @Test
+    void aJournalThatNeverHeldAnythingIsRemovedWhenItsProcessEnds() throws Exception {
+        Journal idle = open(BIG);
+        Path directory = idle.directory();
+        idle.close();
+        open.remove(idle);
+
+        assertThat(directory).doesNotExist();
+        try (var files = Files.list(dir.resolve("journal"))) {
+            assertThat(files).isEmpty();
+        }
     }
 
     @Test
@@ -249,6 +326,42 @@ class JournalTest {
     }
 
     @Test
+    void anInterruptedThreadWritesAndCannotCloseTheJournal() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(3, "email");
+        Thread.currentThread().interrupt(); // e.g. Accumulator.close() during a seal
+        try {
+            journal.add(sealed.subList(0, 1));
+            journal.attempting(sealed.subList(0, 1));
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is left for its owner").isTrue();
+        }
+        journal.add(sealed.subList(1, 3));
+
+        assertThat(pending(reopen(journal))).containsExactlyElementsOf(sealed);
+    }
+
+    @Test
+    void anInterruptedThreadOpensTheJournalWithoutSettingItAside() throws Exception {
+        Journal journal = open(BIG);
+        List<UsageRecord> sealed = records(2, "email");
+        journal.add(sealed);
+        journal.close();
+        open.remove(journal);
+
+        Journal again = open(BIG);
+        Thread.currentThread().interrupt();
+        try {
+            again.adoptOrphans();
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(pending(again)).containsExactlyElementsOf(sealed);
+        assertThat(log.lines).noneMatch(l -> l.contains("cannot be read"));
+    }
+
+    @Test
     void filesAreOwnerOnly() throws Exception {
         Journal journal = open(BIG);
         UsageRecord record = records(1, "email").get(0);
@@ -256,12 +369,15 @@ class JournalTest {
         journal.expiredInDoubt(record, null);
 
         Path journalDir = dir.resolve("journal");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir)))
-                .isEqualTo("rwx------");
-        for (String name : new String[] {"journal.log", "journal.lock", "reconciliation.csv"}) {
-            assertThat(PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(journalDir.resolve(name))))
-                    .as(name).isEqualTo("rw-------");
+        for (Path directory : List.of(journalDir, journal.directory())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
+                    .isEqualTo("rwx------");
+        }
+        for (Path file : List.of(journal.directory().resolve("journal.log"),
+                journal.directory().resolve("journal.lock"),
+                journalDir.resolve("reconciliation.csv"))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .as(file.toString()).isEqualTo("rw-------");
         }
     }
 
@@ -275,14 +391,14 @@ class JournalTest {
         journal.expiredInDoubt(sealed.get(0), null);
         journal.expiredInDoubt(sealed.get(1), rebilled);
 
-        assertThat(reopen(journal).nextBatch(25)).containsExactly(rebilled);
+        assertThat(pending(reopen(journal))).containsExactly(rebilled);
         List<String> lines = Files.readAllLines(dir.resolve("journal/reconciliation.csv"),
                 StandardCharsets.UTF_8);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("decided_at,uuid,sku_alias,sku_id,quantity");
         assertThat(lines.get(1)).contains(sealed.get(0).uuid().toString()).contains(",dropped,");
         assertThat(lines.get(2)).contains(sealed.get(1).uuid().toString())
-                .endsWith(",rebilled," + rebilled.uuid());
+                .contains(",rebilled," + rebilled.uuid() + ",");
     }
 
     @Test
@@ -290,18 +406,21 @@ class JournalTest {
         Journal journal = open(BIG);
         UsageRecord wrong = UsageRecord.seal("email", "sku-typo", 7, clock.instant());
         UsageRecord expired = UsageRecord.seal("email", "sku-email", 3, clock.instant());
-        journal.add(List.of(wrong, expired));
+        UsageRecord refused = UsageRecord.seal("email", "sku-email", 5, clock.instant());
+        UsageRecord failed = UsageRecord.seal("email", "sku-email", 11, clock.instant());
+        journal.add(List.of(wrong, expired, refused, failed));
         journal.parked(wrong, RecordOutcome.INVALID_SKU_ID);
         journal.parked(expired, RecordOutcome.EXPIRED);
+        journal.parked(refused, RecordOutcome.REQUEST_REFUSED); // never stored: 400/413/422
+        journal.parked(failed, RecordOutcome.SEND_FAILED); // may have been stored
 
         Journal again = reopen(journal);
-        assertThat(again.reopenParkedForConfigErrors(Map.of("email", "sku-email"))).isEqualTo(1);
+        assertThat(again.reopenParkedForConfigErrors(Map.of("email", "sku-email"))).isEqualTo(2);
 
-        assertThat(again.nextBatch(25)).singleElement().satisfies(r -> {
-            assertThat(r.uuid()).isNotEqualTo(wrong.uuid());
+        assertThat(pending(again)).hasSize(2).allSatisfy(r -> {
+            assertThat(r.uuid()).isNotIn(wrong.uuid(), refused.uuid());
             assertThat(r.skuId()).isEqualTo("sku-email");
-            assertThat(r.quantity()).isEqualTo(7);
-        });
-        assertThat(again.parkedRecords()).isEqualTo(1);
+        }).extracting(UsageRecord::quantity).containsExactlyInAnyOrder(7L, 5L);
+        assertThat(again.parkedRecords()).isEqualTo(2);
     }
 }

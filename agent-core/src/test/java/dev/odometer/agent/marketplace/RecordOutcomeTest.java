@@ -28,7 +28,21 @@ class RecordOutcomeTest {
     @Test
     void onlyUnknownMissingAndNotCheckedAreWorthResendingAsIs() {
         assertThat(only(RecordOutcome::isRetryable)).containsExactlyInAnyOrder(
-                RecordOutcome.UNKNOWN, RecordOutcome.MISSING, RecordOutcome.NOT_CHECKED);
+                RecordOutcome.UNKNOWN, RecordOutcome.MISSING, RecordOutcome.NOT_CHECKED,
+                RecordOutcome.AZURE_UNKNOWN_STATUS);
+    }
+
+    @Test
+    void onlyAnswersThatLeaveTheRecordOutOrAreUnknownToAzureLeaveItInDoubt() {
+        assertThat(only(RecordOutcome::possiblyStored)).containsExactlyInAnyOrder(
+                RecordOutcome.MISSING, RecordOutcome.AZURE_UNKNOWN_STATUS);
+    }
+
+    @Test
+    void onlyAnAzureDuplicateOfAnotherQuantityTakesTheSlot() {
+        assertThat(only(RecordOutcome::isSlotTaken))
+                .containsExactly(RecordOutcome.AZURE_DUPLICATE_MISMATCH);
+        assertThat(RecordOutcome.AZURE_DUPLICATE_MISMATCH.isDelivered()).isFalse();
     }
 
     @Test

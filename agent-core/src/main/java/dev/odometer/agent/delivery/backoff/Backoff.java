@@ -15,8 +15,10 @@ import java.util.Random;
  *       (5 min) with jitter: {@link Jitter#DECORRELATED} (default, {@code min(cap,
  *       random(base, 3 * previous))}) or {@link Jitter#FULL} ({@code random(0, min(cap, base *
  *       2^n))}).</li>
- *   <li>FORBIDDEN and UNAUTHORIZED need a person to act: they are retried at a slow pace,
- *       uniformly between 5 and 15 minutes.</li>
+ *   <li>FORBIDDEN and UNAUTHORIZED wait for a person (a role or a billing account restored,
+ *       credentials fixed), and billing must resume soon after: they back off exponentially
+ *       from {@code personBase} (1 s) to at most {@code personCap} (60 s), jittered between
+ *       half and all of that, and a Retry-After is clamped to the cap too.</li>
  *   <li>A server's Retry-After is honoured: never retry sooner than it says, but an absurd value
  *       is clamped to {@code maxRetryAfter} (1 h).</li>
  *   <li>{@link #reset()} after a success starts over from {@code base}.</li>
@@ -36,8 +38,8 @@ public final class Backoff {
 
     private final long baseMillis;
     private final long capMillis;
-    private final long slowMinMillis;
-    private final long slowMaxMillis;
+    private final long personBaseMillis;
+    private final long personCapMillis;
     private final long maxRetryAfterMillis;
     private final Jitter jitter;
     private final Random random;
@@ -48,8 +50,8 @@ public final class Backoff {
     private Backoff(Builder builder) {
         this.baseMillis = builder.base.toMillis();
         this.capMillis = builder.cap.toMillis();
-        this.slowMinMillis = builder.slowMin.toMillis();
-        this.slowMaxMillis = builder.slowMax.toMillis();
+        this.personBaseMillis = builder.personBase.toMillis();
+        this.personCapMillis = builder.personCap.toMillis();
         this.maxRetryAfterMillis = builder.maxRetryAfter.toMillis();
         this.jitter = builder.jitter;
         this.random = builder.random;
@@ -65,7 +67,7 @@ public final class Backoff {
         switch (failure.kind()) {
             case FORBIDDEN:
             case UNAUTHORIZED:
-                return nextSlowDelay(failure.retryAfter());
+                return nextDelayWaitingForAPerson(failure.retryAfter());
             default:
                 return nextDelay(failure.retryAfter());
         }
@@ -88,12 +90,18 @@ public final class Backoff {
         return honour(delay, retryAfter);
     }
 
-    /** The delay at the slow pace kept for failures a person has to fix (FORBIDDEN). */
-    public synchronized Duration nextSlowDelay(Optional<Duration> retryAfter) {
+    /**
+     * The delay after a failure a person has to fix (FORBIDDEN, UNAUTHORIZED): exponential,
+     * never longer than the cap (a minute), whatever the server's Retry-After says.
+     */
+    public synchronized Duration nextDelayWaitingForAPerson(Optional<Duration> retryAfter) {
+        long ceiling = Math.min(personCapMillis, personBaseMillis << Math.min(failures, 30));
         if (failures < Integer.MAX_VALUE) {
             failures++;
         }
-        return honour(between(slowMinMillis, slowMaxMillis), retryAfter);
+        long delay = between(ceiling / 2, ceiling);
+        return Duration.ofMillis(Math.min(personCapMillis,
+                honour(delay, retryAfter).toMillis()));
     }
 
     /** Starts over after a success. */
@@ -130,8 +138,8 @@ public final class Backoff {
     public static final class Builder {
         private Duration base = Duration.ofSeconds(1);
         private Duration cap = Duration.ofMinutes(5);
-        private Duration slowMin = Duration.ofMinutes(5);
-        private Duration slowMax = Duration.ofMinutes(15);
+        private Duration personBase = Duration.ofSeconds(1);
+        private Duration personCap = Duration.ofMinutes(1);
         private Duration maxRetryAfter = Duration.ofHours(1);
         private Jitter jitter = Jitter.DECORRELATED;
         private Random random = new Random();
@@ -149,10 +157,10 @@ public final class Backoff {
             return this;
         }
 
-        /** The slow pace for FORBIDDEN and UNAUTHORIZED: uniform between min and max. */
-        public Builder slowPace(Duration min, Duration max) {
-            this.slowMin = positive(min, "slow pace min");
-            this.slowMax = positive(max, "slow pace max");
+        /** The backoff for FORBIDDEN and UNAUTHORIZED: from {@code base} up to {@code cap}. */
+        public Builder waitingForAPerson(Duration base, Duration cap) {
+            this.personBase = positive(base, "waiting for a person: base");
+            this.personCap = positive(cap, "waiting for a person: cap");
             return this;
         }
 
@@ -176,9 +184,9 @@ public final class Backoff {
             if (cap.compareTo(base) < 0) {
                 throw new IllegalArgumentException("cap " + cap + " is below base " + base);
             }
-            if (slowMax.compareTo(slowMin) < 0) {
-                throw new IllegalArgumentException(
-                        "slow pace max " + slowMax + " is below min " + slowMin);
+            if (personCap.compareTo(personBase) < 0) {
+                throw new IllegalArgumentException("waiting for a person: cap " + personCap
+                        + " is below base " + personBase);
             }
             return new Backoff(this);
         }

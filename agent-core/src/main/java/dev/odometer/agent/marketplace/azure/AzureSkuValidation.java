@@ -12,8 +12,8 @@ import java.util.Map;
  * The configuration check for Azure, in place of {@code SkuValidation.check}, which would report
  * every SKU as a problem because Azure has no dry run to judge it. What can be checked without
  * billing is checked: that a token is obtained ({@link AzureMeteringClient#validate} sends no
- * usage) and that no two SKU aliases share a dimension (Azure keeps one event per dimension and
- * hour, so the second alias's usage would be dropped as Duplicate). Each SKU is then listed as
+ * usage). SKU aliases that share a dimension are asked about once and listed as sharing it:
+ * their units are summed into the dimension's one event per hour. Each SKU is then listed as
  * not checked, which is not a problem. It only returns data: the CLI and start-up code print it.
  */
 public final class AzureSkuValidation {
@@ -51,10 +51,9 @@ public final class AzureSkuValidation {
             String name = "SKU alias '" + alias + "' -> dimension '" + sku.getValue() + "'";
             RecordOutcome outcome = report.outcome(alias);
             if (sharing.containsKey(alias)) {
-                report.problemLine(name + " shares its dimension with SKU alias '"
+                report.line(name + " shares its dimension with SKU alias '"
                         + sharing.get(alias) + "': Azure takes one event per dimension and hour,"
-                        + " so one of them would be dropped as Duplicate; give each SKU its own"
-                        + " dimension");
+                        + " so their units are summed into that one event");
             } else if (outcome == RecordOutcome.NOT_CHECKED) {
                 report.line(name + ": not checked (Azure has no dry run; an unknown dimension is"
                         + " reported as " + RecordOutcome.AZURE_INVALID_DIMENSION

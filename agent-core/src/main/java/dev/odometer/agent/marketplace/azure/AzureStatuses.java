@@ -1,6 +1,7 @@
 package dev.odometer.agent.marketplace.azure;
 
 import dev.odometer.agent.marketplace.RecordOutcome;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ final class AzureStatuses {
     /** @param status the result's {@code status}: a String, or anything else when malformed */
     static RecordOutcome outcome(Object status) {
         if (!(status instanceof String)) {
-            return RecordOutcome.UNKNOWN;
+            return RecordOutcome.AZURE_UNKNOWN_STATUS; // no status: it may have been stored
         }
         switch (((String) status).trim().toLowerCase(Locale.ROOT)) {
             case "accepted":
@@ -41,7 +42,8 @@ final class AzureStatuses {
             case "badargument":
                 return RecordOutcome.AZURE_BAD_ARGUMENT;
             default:
-                return RecordOutcome.UNKNOWN; // "Error" and statuses added later
+                // "Error" and statuses added later: the event may have been stored
+                return RecordOutcome.AZURE_UNKNOWN_STATUS;
         }
     }
 
@@ -92,6 +94,28 @@ final class AzureStatuses {
             reason.append(": ").append(words);
         }
         return clip(reason.toString());
+    }
+
+    /**
+     * The quantity of the event Azure accepted earlier, from a Duplicate's {@code
+     * error.additionalInfo.acceptedMessage}, or null when the result does not say.
+     */
+    static BigDecimal acceptedQuantity(Map<?, ?> result) {
+        Object error = result.get("error");
+        if (!(error instanceof Map)) {
+            return null;
+        }
+        Object info = ((Map<?, ?>) error).get("additionalInfo");
+        Object original = info instanceof Map ? ((Map<?, ?>) info).get("acceptedMessage") : null;
+        Object quantity = original instanceof Map ? ((Map<?, ?>) original).get("quantity") : null;
+        if (quantity instanceof Number || quantity instanceof String) {
+            try {
+                return new BigDecimal(quantity.toString().trim());
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** "accepted earlier: quantity N" from a Duplicate's {@code additionalInfo.acceptedMessage}. */

@@ -1,8 +1,10 @@
 package dev.odometer.agent.marketplace.azure;
 
 import dev.odometer.agent.marketplace.JsonObjects;
+import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
 import dev.odometer.agent.record.UsageRecord;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +18,9 @@ import java.util.Map;
  * <p>Azure has no client-chosen event id, so a result is matched by its dimension and hour,
  * which are unique within a batch (see {@link EventKey}); a result that leaves them out goes to
  * the record at its own position, if nothing contradicts that. Records no result was matched to
- * are MISSING; results matched to no record are ignored.
+ * are MISSING; results matched to no record are ignored. A Duplicate whose original event
+ * (its {@code acceptedMessage}) has another quantity than the record is not the record's own
+ * earlier send: it is {@link RecordOutcome#AZURE_DUPLICATE_MISMATCH}, not delivered.
  */
 final class BatchAnswer {
     private BatchAnswer() {
@@ -52,9 +56,15 @@ final class BatchAnswer {
             int index = match(entry, position, indexByKey, keys, matched);
             if (index >= 0) {
                 matched[index] = true;
-                result.outcome(batch.get(index).uuid(),
-                        AzureStatuses.outcome(entry.get("status")),
-                        AzureStatuses.reason(entry, sentTokens));
+                UsageRecord record = batch.get(index);
+                RecordOutcome outcome = AzureStatuses.outcome(entry.get("status"));
+                BigDecimal accepted = AzureStatuses.acceptedQuantity(entry);
+                if (outcome == RecordOutcome.DUPLICATE && accepted != null
+                        && accepted.compareTo(BigDecimal.valueOf(record.quantity())) != 0) {
+                    // Azure holds someone else's event for this hour: ours was not stored
+                    outcome = RecordOutcome.AZURE_DUPLICATE_MISMATCH;
+                }
+                result.outcome(record.uuid(), outcome, AzureStatuses.reason(entry, sentTokens));
             }
         }
         return result.build();

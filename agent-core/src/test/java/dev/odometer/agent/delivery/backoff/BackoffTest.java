@@ -103,17 +103,23 @@ class BackoffTest {
     }
 
     @Test
-    void forbiddenAndUnauthorizedGoAtTheSlowPace() {
-        Backoff low = backoff(Jitter.DECORRELATED, fixed(0));
+    void forbiddenAndUnauthorizedBackOffToAtMostAMinute() {
+        // a person restores a role or a billing account: billing must resume within a minute
         Backoff high = backoff(Jitter.DECORRELATED, fixed(0.999_999));
-        DeliveryException forbidden = failure(Kind.FORBIDDEN, null);
-        DeliveryException unauthorized = failure(Kind.UNAUTHORIZED, null);
+        List<Duration> delays = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            delays.add(high.nextDelay(failure(i % 2 == 0 ? Kind.FORBIDDEN : Kind.UNAUTHORIZED,
+                    null)));
+        }
 
-        assertThat(low.nextDelay(forbidden)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(high.nextDelay(unauthorized)).isLessThanOrEqualTo(Duration.ofMinutes(15))
-                .isGreaterThan(Duration.ofMinutes(14));
+        assertThat(delays).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMinutes(1)));
+        assertThat(delays.get(0)).isLessThanOrEqualTo(SECOND);
+        assertThat(delays).isSorted();
+        assertThat(delays.get(11)).isGreaterThan(Duration.ofSeconds(59));
+        Backoff low = backoff(Jitter.DECORRELATED, fixed(0));
+        assertThat(low.nextDelay(failure(Kind.FORBIDDEN, null))).isEqualTo(Duration.ofMillis(500));
         assertThat(low.nextDelay(failure(Kind.FORBIDDEN, Duration.ofMinutes(20))))
-                .isEqualTo(Duration.ofMinutes(20));
+                .as("a Retry-After on a 403 is clamped to the minute").isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
@@ -133,7 +139,7 @@ class BackoffTest {
         assertThatThrownBy(() -> Backoff.builder().base(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Backoff.builder()
-                .slowPace(Duration.ofMinutes(15), Duration.ofMinutes(5)).build())
+                .waitingForAPerson(Duration.ofMinutes(15), Duration.ofMinutes(5)).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -87,16 +87,20 @@ class AzureEmulatorTest {
     void anEventIsAcceptedAndTheSameHourAgainIsDuplicate() throws Exception {
         AzureMeteringClient client = client();
         UsageRecord first = record("email", 5, hour(0));
-        UsageRecord again = record("email", 7, hour(0).plusSeconds(1800));
+        UsageRecord resent = record("email", 5, hour(0).plusSeconds(1800));
+        UsageRecord other = record("email", 7, hour(0).plusSeconds(1800));
 
         SendResult accepted = client.send(List.of(first));
-        SendResult duplicate = client.send(List.of(again));
+        SendResult duplicate = client.send(List.of(resent));
+        SendResult taken = client.send(List.of(other));
 
         assertThat(accepted.outcome(first.uuid())).isEqualTo(RecordOutcome.ACCEPTED);
-        assertThat(duplicate.outcome(again.uuid())).isEqualTo(RecordOutcome.DUPLICATE);
-        assertThat(duplicate.reason(again.uuid())).hasValueSatisfying(reason ->
+        assertThat(duplicate.outcome(resent.uuid())).isEqualTo(RecordOutcome.DUPLICATE);
+        assertThat(duplicate.reason(resent.uuid())).hasValueSatisfying(reason ->
                 assertThat(reason).startsWith("Duplicate")
                         .contains("accepted earlier: quantity 5"));
+        assertThat(taken.outcome(other.uuid())).as("the hour holds another quantity")
+                .isEqualTo(RecordOutcome.AZURE_DUPLICATE_MISMATCH);
         assertThat(emulator.ledger().azureEvents()).singleElement().satisfies(event -> {
             assertThat(event.resourceId()).isEqualTo(RESOURCE);
             assertThat(event.dimension()).isEqualTo("email");
@@ -133,7 +137,7 @@ class AzureEmulatorTest {
         AzureMeteringClient client = client();
         client.send(List.of(record("request", 1, hour(1))));
         UsageRecord email = record("email", 3, hour(0));
-        UsageRecord requestAgain = record("request", 2, hour(1));
+        UsageRecord requestAgain = record("request", 1, hour(1));
         UsageRecord pdf = record("pdf", 4, hour(0));
         UsageRecord old = record("email", 6, hour(30));
         UsageRecord request = record("request", 8, hour(0));
@@ -148,6 +152,9 @@ class AzureEmulatorTest {
                 Map.entry(request.uuid(), RecordOutcome.ACCEPTED));
         assertThat(emulator.ledger().azureTotal(RESOURCE, "request"))
                 .isEqualByComparingTo(BigDecimal.valueOf(9));
+        UsageRecord requestOther = record("request", 2, hour(1));
+        assertThat(client.send(List.of(requestOther)).outcome(requestOther.uuid()))
+                .isEqualTo(RecordOutcome.AZURE_DUPLICATE_MISMATCH);
     }
 
     @Test

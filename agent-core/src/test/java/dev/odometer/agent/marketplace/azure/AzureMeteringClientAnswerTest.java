@@ -66,8 +66,8 @@ class AzureMeteringClientAnswerTest {
             "InvalidDimension, AZURE_INVALID_DIMENSION",
             "InvalidQuantity, INVALID_QUANTITY",
             "BadArgument, AZURE_BAD_ARGUMENT",
-            "Error, UNKNOWN",
-            "SomethingAddedIn2030, UNKNOWN",
+            "Error, AZURE_UNKNOWN_STATUS",
+            "SomethingAddedIn2030, AZURE_UNKNOWN_STATUS",
             "invaliddimension, AZURE_INVALID_DIMENSION"})
     void everyStatusHasItsOutcomeAndKeepsTheRawStatusAndMessage(String status,
             RecordOutcome expected) throws Exception {
@@ -88,11 +88,13 @@ class AzureMeteringClientAnswerTest {
     void theFlagsOfTheOutcomesDriveTheDeliveryLoopAsTheStatusesMean() {
         assertThat(AzureStatuses.outcome("Duplicate").isDelivered()).as("Duplicate").isTrue();
         assertThat(AzureStatuses.outcome("Error").isRetryable()).as("Error").isTrue();
+        assertThat(AzureStatuses.outcome("Error").possiblyStored()).as("Error: in doubt")
+                .isTrue();
         assertThat(AzureStatuses.outcome("Expired").isRetryable()).as("Expired").isFalse();
         assertThat(AzureStatuses.outcome("ResourceNotActive").isConfigurationError()).isTrue();
         assertThat(AzureStatuses.outcome("InvalidDimension").isConfigurationError()).isTrue();
-        assertThat(AzureStatuses.outcome(null)).isEqualTo(RecordOutcome.UNKNOWN);
-        assertThat(AzureStatuses.outcome(3)).isEqualTo(RecordOutcome.UNKNOWN);
+        assertThat(AzureStatuses.outcome(null)).isEqualTo(RecordOutcome.AZURE_UNKNOWN_STATUS);
+        assertThat(AzureStatuses.outcome(3)).isEqualTo(RecordOutcome.AZURE_UNKNOWN_STATUS);
     }
 
     @Test
@@ -206,11 +208,32 @@ class AzureMeteringClientAnswerTest {
 
         SendResult result = client.send(List.of(email));
 
-        assertThat(result.outcome(email.uuid())).isEqualTo(RecordOutcome.DUPLICATE);
-        assertThat(result.allDelivered()).isTrue();
+        assertThat(result.outcome(email.uuid())).as("Azure holds 3 units, not our 5")
+                .isEqualTo(RecordOutcome.AZURE_DUPLICATE_MISMATCH);
+        assertThat(result.allDelivered()).isFalse();
         assertThat(result.reason(email.uuid())).contains(
                 "Duplicate (Conflict): This usage event already exist.;"
                         + " accepted earlier: quantity 3");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "5.0", "\"5\""})
+    void aDuplicateOfTheSameQuantityIsOurOwnEarlierSendAndDelivered(String quantity)
+            throws Exception {
+        UsageRecord email = record("email", 5);
+        Map<String, Object> duplicate = result(email, "Duplicate");
+        Map<String, Object> error = error("Conflict", "This usage event already exist.");
+        Map<String, Object> original = result(email, "Accepted");
+        original.put("quantity", quantity.startsWith("\"") ? "5"
+                : new java.math.BigDecimal(quantity));
+        error.put("additionalInfo", Map.of("acceptedMessage", original));
+        duplicate.put("error", error);
+        server.enqueue(json(answer(List.of(duplicate))));
+
+        SendResult result = client.send(List.of(email));
+
+        assertThat(result.outcome(email.uuid())).isEqualTo(RecordOutcome.DUPLICATE);
+        assertThat(result.allDelivered()).isTrue();
     }
 
     @Test
@@ -239,7 +262,7 @@ class AzureMeteringClientAnswerTest {
 
         SendResult result = client.send(List.of(email));
 
-        assertThat(result.outcome(email.uuid())).isEqualTo(RecordOutcome.UNKNOWN);
+        assertThat(result.outcome(email.uuid())).isEqualTo(RecordOutcome.AZURE_UNKNOWN_STATUS);
         assertThat(result.reason(email.uuid())).contains("no status");
     }
 
