@@ -1,0 +1,91 @@
+package dev.odometer.agent.instrument;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Everything learnt about types, per class loader (weak keys: a discarded loader's entries go
+ * with it). A type is looked up in its loader and then in the loader's parents, which is where
+ * standard delegation finds it; what no loader on that chain has seen yet is read from the
+ * loader's resources, never loaded.
+ */
+final class KnownTypes {
+    /** Answers about loaders with no Java object: bootstrap and platform types. */
+    private static final ClassLoader SYSTEM = ClassLoader.getSystemClassLoader();
+
+    private final Map<ClassLoader, LoaderTypes> byLoader = new WeakHashMap<>();
+    /** The last loader asked about, with its entries (one object, so they always agree). */
+    private volatile Last last;
+    private final LoaderTypes bootTypes = new LoaderTypes();
+
+    /** The entries of one loader (null: the bootstrap loader). */
+    LoaderTypes of(ClassLoader loader) {
+        if (loader == null) {
+            return bootTypes;
+        }
+        // class loading comes in runs from one loader: skip the lock for the common case
+        Last recent = last;
+        if (recent != null && recent.loader.get() == loader) {
+            return recent.types;
+        }
+        LoaderTypes types;
+        synchronized (byLoader) {
+            types = byLoader.computeIfAbsent(loader, k -> new LoaderTypes());
+        }
+        last = new Last(loader, types);
+        return types;
+    }
+
+    /** The pre-filter's answer for a name as {@code loader} would resolve it, or null. */
+    Boolean answer(ClassLoader loader, String internalName) {
+        for (ClassLoader l = loader; l != null; l = parent(l)) {
+            Boolean answer = of(l).answer(internalName);
+            if (answer != null) {
+                return answer;
+            }
+        }
+        return bootTypes.answer(internalName);
+    }
+
+    /** The model of a type that may be metered, as {@code loader} resolves it, or null. */
+    TypeModel model(ClassLoader loader, String internalName) {
+        for (ClassLoader l = loader; l != null; l = parent(l)) {
+            TypeModel model = of(l).model(internalName);
+            if (model != null) {
+                return model;
+            }
+        }
+        return bootTypes.model(internalName);
+    }
+
+    /** The class file of a type, read through {@code loader}, or null. */
+    static byte[] read(ClassLoader loader, String internalName) {
+        String resource = internalName + ".class";
+        try (InputStream in = loader == null ? SYSTEM.getResourceAsStream(resource)
+                : loader.getResourceAsStream(resource)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    private static final class Last {
+        final java.lang.ref.WeakReference<ClassLoader> loader;
+        final LoaderTypes types;
+
+        Last(ClassLoader loader, LoaderTypes types) {
+            this.loader = new java.lang.ref.WeakReference<>(loader);
+            this.types = types;
+        }
+    }
+
+    private static ClassLoader parent(ClassLoader loader) {
+        try {
+            return loader.getParent();
+        } catch (RuntimeException denied) {
+            return null;
+        }
+    }
+}
