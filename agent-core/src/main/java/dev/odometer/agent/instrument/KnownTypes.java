@@ -2,6 +2,8 @@ package dev.odometer.agent.instrument;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -22,42 +24,59 @@ final class KnownTypes {
 
     /** The entries of one loader (null: the bootstrap loader). */
     LoaderTypes of(ClassLoader loader) {
-        if (loader == null) {
-            return bootTypes;
-        }
-        // class loading comes in runs from one loader: skip the lock for the common case
-        Last recent = last;
-        if (recent != null && recent.loader.get() == loader) {
-            return recent.types;
-        }
-        LoaderTypes types;
-        synchronized (byLoader) {
-            types = byLoader.computeIfAbsent(loader, k -> new LoaderTypes());
-        }
-        last = new Last(loader, types);
-        return types;
+        return loader == null ? bootTypes : chain(loader)[0];
     }
 
     /** The pre-filter's answer for a name as {@code loader} would resolve it, or null. */
     Boolean answer(ClassLoader loader, String internalName) {
-        for (ClassLoader l = loader; l != null; l = parent(l)) {
-            Boolean answer = of(l).answer(internalName);
+        for (LoaderTypes types : chain(loader)) {
+            Boolean answer = types.answer(internalName);
             if (answer != null) {
                 return answer;
             }
         }
-        return bootTypes.answer(internalName);
+        return null;
     }
 
     /** The model of a type that may be metered, as {@code loader} resolves it, or null. */
     TypeModel model(ClassLoader loader, String internalName) {
-        for (ClassLoader l = loader; l != null; l = parent(l)) {
-            TypeModel model = of(l).model(internalName);
+        for (LoaderTypes types : chain(loader)) {
+            TypeModel model = types.model(internalName);
             if (model != null) {
                 return model;
             }
         }
-        return bootTypes.model(internalName);
+        return null;
+    }
+
+    /**
+     * The entries of {@code loader}, then of its parents, then of the bootstrap loader. Class
+     * loading comes in long runs from one loader, so the last chain is kept: no lock and no
+     * allocation for the common look-up.
+     */
+    private LoaderTypes[] chain(ClassLoader loader) {
+        if (loader == null) {
+            return new LoaderTypes[] {bootTypes};
+        }
+        Last recent = last;
+        if (recent != null && recent.loader.get() == loader) {
+            return recent.chain;
+        }
+        List<LoaderTypes> chain = new ArrayList<>();
+        synchronized (byLoader) {
+            for (ClassLoader l = loader; l != null; l = parent(l)) {
+                LoaderTypes types = byLoader.get(l);
+                if (types == null) {
+                    types = new LoaderTypes();
+                    byLoader.put(l, types);
+                }
+                chain.add(types);
+            }
+        }
+        chain.add(bootTypes);
+        LoaderTypes[] result = chain.toArray(new LoaderTypes[0]);
+        last = new Last(loader, result);
+        return result;
     }
 
     /** The class file of a type, read through {@code loader}, or null. */
@@ -73,11 +92,11 @@ final class KnownTypes {
 
     private static final class Last {
         final java.lang.ref.WeakReference<ClassLoader> loader;
-        final LoaderTypes types;
+        final LoaderTypes[] chain;
 
-        Last(ClassLoader loader, LoaderTypes types) {
+        Last(ClassLoader loader, LoaderTypes[] chain) {
             this.loader = new java.lang.ref.WeakReference<>(loader);
-            this.types = types;
+            this.chain = chain;
         }
     }
 

@@ -53,8 +53,12 @@ final class MeteringPlanner {
         this.quantityTypes = new QuantityTypes(hierarchy);
         for (Map.Entry<String, List<MethodPattern>> e : listed.entrySet()) {
             for (MethodPattern pattern : e.getValue()) {
-                listedByClass.computeIfAbsent(pattern.internalClassName(),
-                        k -> new ArrayList<>()).add(new Listed(e.getKey(), pattern));
+                List<Listed> forClass = listedByClass.get(pattern.internalClassName());
+                if (forClass == null) {
+                    forClass = new ArrayList<>();
+                    listedByClass.put(pattern.internalClassName(), forClass);
+                }
+                forClass.add(new Listed(e.getKey(), pattern));
             }
         }
     }

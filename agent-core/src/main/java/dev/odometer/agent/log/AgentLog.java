@@ -19,6 +19,8 @@ public final class AgentLog {
     public static final String PREFIX = "[odometer] ";
 
     private static volatile boolean shuttingDown;
+    /** Until this {@link System#nanoTime()}, info and warning lines are logged later; 0: never. */
+    private static volatile long quietUntil;
     /** Lines said on a host's thread (while it loads a class), logged by a thread of ours. */
     private static final LinkedBlockingQueue<Line> LATER = new LinkedBlockingQueue<>();
     private static final AtomicBoolean DRAINING = new AtomicBoolean();
@@ -43,17 +45,39 @@ public final class AgentLog {
         }
     }
 
+    /**
+     * For {@code quiet} from now, info and warning lines are queued and logged by a thread of
+     * the agent's own when it is over (or at shutdown, whichever is first), so that the agent
+     * never sets up the host's logging while the host starts. Errors are logged at once.
+     */
+    public static void quietFor(java.time.Duration quiet) {
+        quietUntil = System.nanoTime() + quiet.toNanos();
+    }
+
     /** A logger named after the class that logs. */
     public static AgentLog forClass(Class<?> type) {
         return new AgentLog(type.getName());
     }
 
     public void info(String message) {
-        log(Level.INFO, message, null);
+        if (isQuiet()) {
+            later(Level.INFO, message);
+        } else {
+            log(Level.INFO, message, null);
+        }
     }
 
     public void warn(String message) {
-        log(Level.WARNING, message, null);
+        if (isQuiet()) {
+            later(Level.WARNING, message);
+        } else {
+            log(Level.WARNING, message, null);
+        }
+    }
+
+    private static boolean isQuiet() {
+        long until = quietUntil;
+        return until != 0 && System.nanoTime() - until < 0;
     }
 
     /** An error the user has to act on: one line, no stack trace. */
@@ -102,6 +126,12 @@ public final class AgentLog {
     private static void drain() {
         try {
             while (true) {
+                long quiet = quietUntil - System.nanoTime();
+                if (quiet > 0 && !shuttingDown) {
+                    // lines stay queued meanwhile, where shutdown finds them
+                    TimeUnit.NANOSECONDS.sleep(Math.min(quiet, TimeUnit.MILLISECONDS.toNanos(100)));
+                    continue;
+                }
                 Line line = LATER.poll(2, TimeUnit.SECONDS);
                 if (line != null) {
                     line.log();
