@@ -11,12 +11,15 @@ package dev.odometer.agent.instrument;
  * <p>Decided from what the pre-filter already read (name, superclass, interfaces), no more.
  */
 final class GeneratedProxies {
-    /** Markers in the binary names the generators give their classes. */
+    /**
+     * Markers in the binary names the generators give their classes; only markers no one would
+     * write by hand (Quarkus and Micronaut proxies are told by their interfaces instead, since
+     * a user class may well be called {@code Payment_Subclass}).
+     */
     private static final String[] NAME_MARKERS = {
         "$$SpringCGLIB$$", "$$EnhancerBySpringCGLIB$$", "$$EnhancerByCGLIB$$",
         "$$FastClassBySpringCGLIB$$", "$$EnhancerByGuice$$", "$ByteBuddy$", "$MockitoMock$",
-        "$HibernateProxy$", "_$$_jvst", "$Proxy$_$$_Weld", "_ClientProxy", "_Subclass",
-        "$Intercepted"
+        "$HibernateProxy$", "_$$_jvst", "$Proxy$_$$_Weld"
     };
     /** Interfaces the generators make their proxies implement. */
     private static final String[] PROXY_INTERFACES = {

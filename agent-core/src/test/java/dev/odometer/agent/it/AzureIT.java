@@ -182,6 +182,7 @@ class AzureIT {
 
         Instant secondHour = firstHour.plus(Duration.ofHours(1));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(accepted())
+                .as("agent output so far:%n%s%n%s", app.jvm.stdoutText(), app.jvm.stderrText())
                 .isEqualTo(Map.of(
                         "request", Map.of(firstHour, first[0], secondHour, second[0]),
                         "email", Map.of(firstHour, first[1], secondHour, second[1]))));

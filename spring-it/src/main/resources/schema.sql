@@ -1,0 +1,4 @@
+create table orders (
+    id identity primary key,
+    items int not null
+);
