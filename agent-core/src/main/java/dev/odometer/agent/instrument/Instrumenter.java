@@ -56,9 +56,10 @@ public final class Instrumenter {
                 planner, countersModule);
         boolean canRetransform = instrumentation.isRetransformClassesSupported();
         instrumentation.addTransformer(transformer, canRetransform);
+        new WeaverWarmUp().start();
         if (retransformLoaded) {
             if (canRetransform) {
-                retransformLoadedClasses(instrumentation, filter);
+                retransformLoadedClasses(instrumentation, filter, known);
             } else {
                 LOG.warn("this JVM cannot retransform classes: classes loaded before the agent "
                         + "attached are not metered");
@@ -67,7 +68,7 @@ public final class Instrumenter {
     }
 
     private static void retransformLoadedClasses(Instrumentation instrumentation,
-                                                 MeterableTypeFilter filter) {
+                                                 MeterableTypeFilter filter, KnownTypes known) {
         List<Class<?>> candidates = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             ClassLoader loader = type.getClassLoader();
@@ -79,7 +80,7 @@ public final class Instrumenter {
             if (MeterableTypeFilter.isNeverMetered(internalName)) {
                 continue;
             }
-            byte[] bytes = KnownTypes.read(loader, internalName);
+            byte[] bytes = known.read(loader, internalName);
             if (bytes != null && filter.mayBeMetered(loader, bytes)) {
                 candidates.add(type);
             }

@@ -14,13 +14,12 @@ import java.util.WeakHashMap;
  * loader's resources, never loaded.
  */
 final class KnownTypes {
-    /** Answers about loaders with no Java object: bootstrap and platform types. */
-    private static final ClassLoader SYSTEM = ClassLoader.getSystemClassLoader();
 
     private final Map<ClassLoader, LoaderTypes> byLoader = new WeakHashMap<>();
     /** The last loader asked about, with its entries (one object, so they always agree). */
     private volatile Last last;
     private final LoaderTypes bootTypes = new LoaderTypes();
+    private final ClassFiles classFiles = new ClassFiles();
 
     /** The entries of one loader (null: the bootstrap loader). */
     LoaderTypes of(ClassLoader loader) {
@@ -79,15 +78,9 @@ final class KnownTypes {
         return result;
     }
 
-    /** The class file of a type, read through {@code loader}, or null. */
-    static byte[] read(ClassLoader loader, String internalName) {
-        String resource = internalName + ".class";
-        try (InputStream in = loader == null ? SYSTEM.getResourceAsStream(resource)
-                : loader.getResourceAsStream(resource)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException | RuntimeException unreadable) {
-            return null;
-        }
+    /** The class file of a type as {@code loader} would find it, never loaded, or null. */
+    byte[] read(ClassLoader loader, String internalName) {
+        return classFiles.read(loader, internalName);
     }
 
     private static final class Last {

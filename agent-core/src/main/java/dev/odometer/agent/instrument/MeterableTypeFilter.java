@@ -102,7 +102,7 @@ final class MeterableTypeFilter {
             return answer;
         }
         // not loaded yet (the JVM loads it right after this class): read it, once per loader
-        byte[] bytes = KnownTypes.read(loader, name);
+        byte[] bytes = known.read(loader, name);
         ClassFileScan scan = bytes == null ? null : ClassFileScan.of(bytes);
         boolean meterable = scan != null && decide(loader, scan, depth + 1);
         LoaderTypes types = known.of(loader);

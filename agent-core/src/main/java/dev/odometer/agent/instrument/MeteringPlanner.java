@@ -48,7 +48,7 @@ final class MeteringPlanner {
         this.configName = configName;
         this.filter = filter;
         this.known = known;
-        TypeHierarchy hierarchy = new TypeHierarchy();
+        TypeHierarchy hierarchy = new TypeHierarchy(known);
         this.returnKinds = new ReturnKinds(hierarchy);
         this.quantityTypes = new QuantityTypes(hierarchy);
         for (Map.Entry<String, List<MethodPattern>> e : listed.entrySet()) {
@@ -288,7 +288,7 @@ final class MeteringPlanner {
         if (model != null) {
             return model;
         }
-        byte[] bytes = KnownTypes.read(loader, name);
+        byte[] bytes = known.read(loader, name);
         if (bytes == null) {
             return null;
         }

@@ -21,6 +21,11 @@ final class TypeHierarchy {
     private static final String[] NONE = new String[0];
 
     private final Map<String, String[]> jdkSupertypes = new ConcurrentHashMap<>();
+    private final KnownTypes known;
+
+    TypeHierarchy(KnownTypes known) {
+        this.known = known;
+    }
 
     /** Whether {@code type} is {@code target} or a subtype of it (internal names). */
     boolean isSubtype(ClassLoader loader, String type, String target) {
@@ -50,7 +55,8 @@ final class TypeHierarchy {
                 return cached;
             }
         }
-        byte[] bytes = KnownTypes.read(jdk ? null : loader, name);
+        byte[] bytes = jdk ? ClassFiles.readResource(null, name + ".class")
+                : known.read(loader, name);
         ClassFileScan scan = bytes == null ? null : ClassFileScan.of(bytes);
         String[] result = NONE;
         if (scan != null) {
