@@ -33,8 +33,28 @@ final class ClassFiles {
 
     /** The class file of {@code internalName} as {@code loader} would find it, or null. */
     byte[] read(ClassLoader loader, String internalName) {
+        return read(loader, internalName, null);
+    }
+
+    /**
+     * As {@link #read(ClassLoader, String)}, looking first next to a subtype: in the jar (or
+     * directory) {@code near} that a class being loaded came from, when that is not a plain
+     * file but, say, a jar nested in a Spring Boot executable jar. A supertype is most often in
+     * the same jar as its subtype, and the loader's own search there opens a URL connection per
+     * nested jar until it finds the class (measured: ~0.3 ms a class on Boot's launcher loader).
+     * A class path with two different copies of one class could make this read the other one;
+     * the JVM itself would link the subtype against the first.
+     */
+    byte[] read(ClassLoader loader, String internalName, URL near) {
         String resource = internalName + ".class";
         try {
+            if (near != null && !"file".equals(near.getProtocol())
+                    && loader instanceof URLClassLoader && loader != SYSTEM) {
+                byte[] bytes = nextTo(near, resource);
+                if (bytes != null) {
+                    return bytes;
+                }
+            }
             byte[] bytes = searchInOrder(loader, resource);
             if (bytes != null) {
                 return bytes;
@@ -43,6 +63,14 @@ final class ClassFiles {
             // the general way below
         }
         return readResource(loader, resource);
+    }
+
+    private static byte[] nextTo(URL near, String resource) {
+        try (InputStream in = new URL(near, resource).openStream()) {
+            return in.readAllBytes();
+        } catch (IOException | RuntimeException notThere) {
+            return null;
+        }
     }
 
     /** Through {@code getResourceAsStream}: what the loader says, slowly. */

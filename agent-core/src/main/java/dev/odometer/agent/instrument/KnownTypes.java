@@ -80,7 +80,12 @@ final class KnownTypes {
 
     /** The class file of a type as {@code loader} would find it, never loaded, or null. */
     byte[] read(ClassLoader loader, String internalName) {
-        return classFiles.read(loader, internalName);
+        return classFiles.read(loader, internalName, null);
+    }
+
+    /** As {@link #read(ClassLoader, String)}, looking next to {@code near} first. */
+    byte[] read(ClassLoader loader, String internalName, java.net.URL near) {
+        return classFiles.read(loader, internalName, near);
     }
 
     private static final class Last {

@@ -1,5 +1,6 @@
 package dev.odometer.agent.instrument;
 
+import java.net.URL;
 import java.util.Set;
 
 /**
@@ -47,19 +48,19 @@ final class MeterableTypeFilter {
      * methods. Generated proxies never do: the object they stand for is metered.
      */
     boolean mayBeMetered(ClassLoader loader, byte[] classFile) {
-        return candidate(loader, classFile) != null;
+        return candidate(loader, classFile, null) != null;
     }
 
     /**
      * The model of the class defined by {@code classFile} in {@code loader} when it may have
      * metered methods, else null; the answer is remembered for its subtypes either way.
      */
-    TypeModel candidate(ClassLoader loader, byte[] classFile) {
+    TypeModel candidate(ClassLoader loader, byte[] classFile, URL codeSource) {
         ClassFileScan scan = ClassFileScan.of(classFile);
         if (scan == null) {
             return null;
         }
-        boolean meterable = decide(loader, scan, 0);
+        boolean meterable = decide(loader, scan, 0, codeSource);
         LoaderTypes types = known.of(loader);
         types.remember(scan.name, meterable);
         if (!meterable) {
@@ -72,25 +73,26 @@ final class MeterableTypeFilter {
 
     /** Whether a supertype, as {@code loader} resolves its name, may pass metering on. */
     boolean isMeterableSupertype(ClassLoader loader, String name) {
-        return isMeterableSupertype(loader, name, 0);
+        return isMeterableSupertype(loader, name, 0, null);
     }
 
-    private boolean decide(ClassLoader loader, ClassFileScan scan, int depth) {
+    private boolean decide(ClassLoader loader, ClassFileScan scan, int depth, URL near) {
         if (scan.mentionsMetered || listedTypes.contains(scan.name)) {
             return true;
         }
-        if (scan.superName != null && isMeterableSupertype(loader, scan.superName, depth)) {
+        if (scan.superName != null
+                && isMeterableSupertype(loader, scan.superName, depth, near)) {
             return true;
         }
         for (String anInterface : scan.interfaces) {
-            if (isMeterableSupertype(loader, anInterface, depth)) {
+            if (isMeterableSupertype(loader, anInterface, depth, near)) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean isMeterableSupertype(ClassLoader loader, String name, int depth) {
+    private boolean isMeterableSupertype(ClassLoader loader, String name, int depth, URL near) {
         if (listedTypes.contains(name)) {
             return true;
         }
@@ -102,9 +104,9 @@ final class MeterableTypeFilter {
             return answer;
         }
         // not loaded yet (the JVM loads it right after this class): read it, once per loader
-        byte[] bytes = known.read(loader, name);
+        byte[] bytes = known.read(loader, name, near);
         ClassFileScan scan = bytes == null ? null : ClassFileScan.of(bytes);
-        boolean meterable = scan != null && decide(loader, scan, depth + 1);
+        boolean meterable = scan != null && decide(loader, scan, depth + 1, near);
         LoaderTypes types = known.of(loader);
         types.remember(name, meterable);
         if (meterable) {

@@ -31,6 +31,11 @@ final class MeteringTransformer implements ClassFileTransformer {
         this.countersModule = countersModule;
     }
 
+    private static java.net.URL location(ProtectionDomain domain) {
+        java.security.CodeSource source = domain == null ? null : domain.getCodeSource();
+        return source == null ? null : source.getLocation();
+    }
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className,
                             Class<?> classBeingRedefined, ProtectionDomain protectionDomain,
@@ -40,7 +45,7 @@ final class MeteringTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            TypeModel type = filter.candidate(loader, classFile);
+            TypeModel type = filter.candidate(loader, classFile, location(protectionDomain));
             if (type == null) {
                 return null;
             }

@@ -42,7 +42,7 @@ final class Planning {
     }
 
     Map<String, MeteredMethod> plan(Class<?> type) {
-        TypeModel model = filter.candidate(loader, bytes(type));
+        TypeModel model = filter.candidate(loader, bytes(type), null);
         return model == null ? Collections.emptyMap() : planner.plan(loader, model);
     }
 
