@@ -141,8 +141,10 @@ final class ClassFiles {
             if (element.isEmpty()) {
                 continue;
             }
-            File file = new File(element);
             try {
+                // canonical, as the JDK's class path has it: the JDK then shares one open
+                // file and one central directory between the loader's JarFile and this one
+                File file = new File(element).getCanonicalFile();
                 if (file.isDirectory()) {
                     classPath.add(file);
                 } else if (file.isFile()) {

@@ -35,9 +35,13 @@ public final class MemoryHarness {
     public static void main(String[] args) throws Exception {
         int runs = 3;
         Path out = Path.of("results");
+        String before = null;
+        boolean otel = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs": runs = Integer.parseInt(args[++i]); break;
+                case "--before": before = args[++i]; break;
+                case "--no-otel": otel = false; break;
                 case "--out": out = Path.of(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -49,9 +53,16 @@ public final class MemoryHarness {
         configs.put("none", List.of());
         configs.put("odometer", List.of(
                 "-javaagent:agents/odometer-agent.jar=config=agents/odometer-bench.yaml"));
-        configs.put("otel", List.of("-javaagent:agents/opentelemetry-javaagent.jar",
-                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
-                "-Dotel.logs.exporter=none"));
+        if (before != null) {
+            // another build of the agent (e.g. the previous release), for a before/after row
+            configs.put("odometer-before", List.of(
+                    "-javaagent:" + before + "=config=agents/odometer-bench.yaml"));
+        }
+        if (otel) {
+            configs.put("otel", List.of("-javaagent:agents/opentelemetry-javaagent.jar",
+                    "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
+                    "-Dotel.logs.exporter=none"));
+        }
         List<String> names = new ArrayList<>(configs.keySet());
         System.out.println("[memory] " + Shell.runtimeVersion(java) + ", " + runs
                 + " runs per config; load average " + Shell.loadAverage());
