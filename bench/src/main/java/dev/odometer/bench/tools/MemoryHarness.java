@@ -32,6 +32,10 @@ public final class MemoryHarness {
     private MemoryHarness() {
     }
 
+    private static double toKb(String value, String unit) {
+        return Double.parseDouble(value) * (unit.equals("MB") ? 1024 : 1);
+    }
+
     public static void main(String[] args) throws Exception {
         int runs = 3;
         Path out = Path.of("results");
@@ -134,13 +138,31 @@ public final class MemoryHarness {
             jcmd(jcmd, pid, "GC.run");
             Map<String, Double> m = new LinkedHashMap<>();
             String heap = jcmd(jcmd, pid, "GC.heap_info");
-            m.put("heap_live_kb", kb(heap, "heap\\s+total \\d+K, used (\\d+)K"));
-            m.put("metaspace_used_kb", kb(heap, "Metaspace\\s+used (\\d+)K"));
-            m.put("metaspace_committed_kb", kb(heap, "Metaspace\\s+used \\d+K, committed (\\d+)K"));
-            m.put("class_space_used_kb", kb(heap, "class space\\s+used (\\d+)K"));
+            // JDK 17: "heap   total 40960K, used 6861K"; JDK 25: "heap   total reserved 6172672K,
+            // committed 16384K, used 3792K"
+            m.put("heap_live_kb", kb(heap, "heap\\s+total [^u]*used (\\d+)K"));
+            if (heap.contains("Metaspace")) {
+                m.put("metaspace_used_kb", kb(heap, "Metaspace\\s+used (\\d+)K"));
+                m.put("metaspace_committed_kb",
+                        kb(heap, "Metaspace\\s+used \\d+K, committed (\\d+)K"));
+                m.put("class_space_used_kb", kb(heap, "class space\\s+used (\\d+)K"));
+            } else {
+                // JDK 21+: GC.heap_info no longer shows the metaspace; VM.metaspace does
+                String metaspace = jcmd(jcmd, pid, "VM.metaspace");
+                Matcher both = Pattern.compile(
+                        "Both:.*?([\\d.]+) (KB|MB) \\([ \\d]+%\\) committed,\\s+([\\d.]+) (KB|MB)"
+                                + " \\([ \\d]+%\\) used").matcher(metaspace);
+                if (!both.find()) {
+                    throw new IllegalStateException("no metaspace totals in " + metaspace);
+                }
+                m.put("metaspace_used_kb", toKb(both.group(3), both.group(4)));
+                m.put("metaspace_committed_kb", toKb(both.group(1), both.group(2)));
+                m.put("class_space_used_kb", kb(metaspace, "class space\\s+used (\\d+)K"));
+            }
             String nmt = jcmd(jcmd, pid, "VM.native_memory", "summary", "scale=KB");
             m.put("classes", kb(nmt, "\\(classes #(\\d+)\\)"));
-            m.put("threads", kb(nmt, "\\(thread #(\\d+)\\)"));
+            // JDK 17: "(thread #20)"; JDK 25: "(threads #20)"
+            m.put("threads", kb(nmt, "\\(threads? #(\\d+)\\)"));
             double total = kb(nmt, "Total: reserved=\\d+KB, committed=(\\d+)KB");
             double javaHeap = category(nmt, "Java Heap");
             m.put("nmt_committed_kb", total);
