@@ -254,7 +254,7 @@ class MeteringWeaverTest {
             throws Throwable {
         for (Method method : target.getClass().getMethods()) {
             if (method.getName().equals(name) && method.getParameterCount() == arguments.length
-                    && !method.isBridge()) {
+                    && !method.isBridge() && accepts(method.getParameterTypes(), arguments)) {
                 try {
                     return method.invoke(target, arguments);
                 } catch (InvocationTargetException e) {
@@ -263,6 +263,19 @@ class MeteringWeaverTest {
             }
         }
         throw new NoSuchMethodException(name);
+    }
+
+    /** Whether the arguments fit the parameters (overloads of one name and arity exist). */
+    private static boolean accepts(Class<?>[] types, Object[] arguments) {
+        for (int i = 0; i < types.length; i++) {
+            Class<?> type = types[i].isPrimitive()
+                    ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType()
+                    : types[i];
+            if (arguments[i] != null && !type.isInstance(arguments[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** ASM's analyzer over every method; empty when everything verifies. */
