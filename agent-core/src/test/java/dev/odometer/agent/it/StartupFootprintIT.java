@@ -33,14 +33,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StartupFootprintIT {
     /**
      * Classes Odometer may add at start on top of any agent, in this smallest app (the worst
-     * case: it loads nothing of its own that the agent could share). Measured 506 on JDK 17 and
-     * 568 on JDK 25 (where core reflection spins method handles): SnakeYAML with its resolver's
+     * case: it loads nothing of its own that the agent could share). Measured 506 to 516 on
+     * JDK 17 and 568 to 577 on JDK 25 (where core reflection spins method handles; a few vary
+     * with how far the agent's own threads got by the end of main): SnakeYAML with its resolver's
      * regexes (~150), java.util.concurrent for the accumulator (36), file system and zip classes
      * a real host loads anyway (~55), ASM (27), the agent's own (~60). The 3,026-class
      * benchmark app gets +366 over an agent that does nothing (+541 over no agent); the issue's
      * goal of 300 is not met yet: docs/BENCHMARKS.md says where the rest goes.
      */
-    static final int BUDGET = 600;
+    static final int BUDGET = 640;
     /** Libraries that load on the agent's own threads when first used, never at start. */
     private static final Pattern DEFERRED = Pattern.compile(
             "dev\\.odometer\\.agent\\.shaded\\.(okhttp3|okio|kotlin|jackson|caffeine|picocli|"
