@@ -2,23 +2,21 @@
 # Start-up cost in instructions, not time: the start-up app (3,026 library classes, one
 # @Metered call) under valgrind's callgrind with no agent, an agent whose transformer does
 # nothing (what any agent costs), and the Odometer agent; N runs each. Valgrind runs the JVM's
-# threads one at a time, so the counts barely depend on how busy the machine is (a shared
-# 2-core VM offers no hardware counters to perf). Each run takes ~30-60 s.
+# threads one at a time, so the counts do not depend on how busy the machine is (a shared
+# 2-core VM offers no hardware counters to perf); they still vary by up to ~20% between runs
+# with when the JIT's compilations land, so compare ranges. Each run takes ~30-60 s.
 #
-# Usage: bench/run-instructions.sh [--runs 2] [--before OTHER-AGENT.jar] [--spring]
-#        --spring also counts the Spring Boot fat jar (spring-it) up to "Started" (minutes a run)
+# Usage: bench/run-instructions.sh [--runs 2] [--before OTHER-AGENT.jar]
 #        JAVA=/path/to/bin/java bench/run-instructions.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="$root/bench/target"
 runs=2
 before=""
-spring=false
 while (($#)); do
   case "$1" in
     --runs) runs="$2"; shift ;;
     --before) before="$2"; shift ;;
-    --spring) spring=true ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
   shift
@@ -57,18 +55,4 @@ for ((run = 1; run <= runs; run++)); do
     echo "startup-app,$config,$run,$n" | tee -a "$out"
   done
 done
-if $spring; then
-  app="$root/spring-it/target/spring-host.jar"
-  work="$target/spring-startup"
-  [[ -f "$work/odometer.yaml" ]] || { echo "run bench/run-spring-startup.sh once first"; exit 1; }
-  for config in none odometer; do
-    args=()
-    [[ "$config" == odometer ]] && args=("-javaagent:$root/agent-core/target/odometer-agent.jar=config=$work/odometer.yaml")
-    # the shop stops itself once started: Spring Boot's spring.main.web-application-type is
-    # kept, the JVM exits when main ends only if told to, so count up to an exit after start
-    n="$(cd "$work" && count "${args[@]}" -Dspring.main.register-shutdown-hook=true \
-      -jar "$app" --spring.main.web-application-type=none)"
-    echo "spring-fat-jar,$config,1,$n" | tee -a "$out"
-  done
-fi
 echo "[instructions] done; load $(cut -d' ' -f1-3 /proc/loadavg); results in $target/$out"
