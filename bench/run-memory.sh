@@ -4,7 +4,7 @@
 # via jcmd; then what takes the space in the Odometer agent jar, by relocated package.
 # Results in bench/target/results/memory-*.csv and agent-jar.csv.
 #
-# Usage: bench/run-memory.sh [--runs 3]
+# Usage: bench/run-memory.sh [--runs 3] [--before OTHER-AGENT.jar] [--no-otel]
 #        JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-memory.sh   (another JDK)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,6 +1,7 @@
 package dev.odometer.agent;
 
 import dev.odometer.agent.accumulate.Accumulator;
+import dev.odometer.agent.accumulate.SlotReader;
 import dev.odometer.agent.bootstrap.Counters;
 import dev.odometer.agent.config.ConfigException;
 import dev.odometer.agent.config.ConfigLoader;
@@ -29,6 +30,13 @@ import java.util.function.Supplier;
 final class AgentStarter {
     private static final AgentLog LOG = AgentLog.forClass(AgentStarter.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /**
+     * How long after start the agent's info and warning lines wait before they are logged:
+     * the first log line sets up the host's logging (java.util.logging and its formatters, a
+     * few hundred classes), which the host's own start-up should not have to compete with.
+     * A line still waiting at shutdown is written then.
+     */
+    static final java.time.Duration QUIET_START = java.time.Duration.ofSeconds(5);
 
     private AgentStarter() {
     }
@@ -47,6 +55,9 @@ final class AgentStarter {
 
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached)
             throws Exception {
+        if (!attached) {
+            AgentLog.quietFor(QUIET_START);
+        }
         Path configPath = AgentArguments.configPath(agentArgs, System.getenv());
         if (configPath == null) {
             LOG.error("no config given: start the agent with "
@@ -92,7 +103,7 @@ final class AgentStarter {
             sink = DeliveryStage.start(config, client, journal, clock);
         }
         Accumulator accumulator = new Accumulator(new ArrayList<>(config.skus().values()),
-                Counters::total, sink, clock);
+                new CounterSlots(), sink, clock);
         accumulator.start(config.flushInterval());
         Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownSequence(accumulator, sink,
                 journal, config.shutdownTimeout(), OtherShutdownHooks.capture(instrumentation)),
@@ -101,10 +112,18 @@ final class AgentStarter {
                 + config.skus().size() + " SKU(s) " + config.skus().keySet() + " for "
                 + config.marketplace().configName() + ", sealing every "
                 + config.flushInterval().toMillis() + " ms; config " + config.source();
-        // logged off the premain thread: setting up the host's logging is not premain's job
-        Thread announce = new Thread(() -> LOG.info(started), "odometer-started");
-        announce.setDaemon(true);
-        announce.start();
+        // like every info line in the first seconds, logged later by a thread of the agent's
+        // own: setting up the host's logging is not premain's job
+        LOG.info(started);
+    }
+
+    /** The accumulator's view of the counters (a class, not a method reference: premain
+     *  spins up no invokedynamic). */
+    private static final class CounterSlots implements SlotReader {
+        @Override
+        public long total(int slot) {
+            return Counters.total(slot);
+        }
     }
 
     private static void unmetered(String why) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,13 +81,9 @@ public final class Accumulator implements AutoCloseable {
         if (scheduler != null) {
             throw new IllegalStateException("already started");
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "odometer-accumulator");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(new SchedulerThreads());
         long millis = interval.toMillis();
-        scheduler.scheduleAtFixedRate(this::sealSafely, millis, millis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(new Sealing(), millis, millis, TimeUnit.MILLISECONDS);
     }
 
     private void sealSafely() {
@@ -102,6 +99,23 @@ public final class Accumulator implements AutoCloseable {
         } catch (Throwable e) {
             // a failing seal must not cancel the schedule; the counts stay in the slots
             LOG.error("sealing usage failed; it is retried at the next interval", e);
+        }
+    }
+
+    /** Classes, not lambdas: the agent's start spins up no invokedynamic. */
+    private static final class SchedulerThreads implements ThreadFactory {
+        @Override
+        public Thread newThread(Runnable runnable) {
+            Thread thread = new Thread(runnable, "odometer-accumulator");
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+
+    private final class Sealing implements Runnable {
+        @Override
+        public void run() {
+            sealSafely();
         }
     }
 

@@ -65,7 +65,13 @@ public final class ConfigLoader {
     public static OdometerConfig load(Path file) throws ConfigException {
         String text;
         try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            // a plain stream, not Files.readAllBytes: premain need not load NIO's file channels
+            if (!Files.isRegularFile(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            try (java.io.InputStream in = new java.io.FileInputStream(file.toFile())) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": config file not found. Pass the right path with "
                     + "-javaagent:odometer-agent.jar=config=PATH (or ODOMETER_CONFIG, or "

@@ -5,8 +5,6 @@ import dev.odometer.agent.config.OdometerConfig;
 import dev.odometer.agent.config.SkuConfig;
 import dev.odometer.agent.log.AgentLog;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,12 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Installs metering into the JVM: the bootstrap classes, then the transformer, then (on runtime
@@ -38,6 +30,13 @@ public final class Instrumenter {
     public static void install(Instrumentation instrumentation, OdometerConfig config,
                                boolean retransformLoaded) throws IOException {
         BootstrapInjector.inject(instrumentation, Instrumenter.class);
+        Module countersModule;
+        try {
+            countersModule = Class.forName(BootstrapInjector.CLASSES.get(0), false, null)
+                    .getModule();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("bootstrap classes missing", e);
+        }
 
         Map<String, Integer> slots = new LinkedHashMap<>();
         Map<String, List<MethodPattern>> listed = new LinkedHashMap<>();
@@ -49,27 +48,18 @@ public final class Instrumenter {
                 listedTypes.add(pattern.internalClassName());
             }
         }
+        KnownTypes known = new KnownTypes();
+        MeterableTypeFilter filter = new MeterableTypeFilter(listedTypes, known);
         MeteringPlanner planner = new MeteringPlanner(slots, listed,
-                String.valueOf(config.source().getFileName()));
-        MeterableTypeFilter filter = new MeterableTypeFilter(listedTypes);
-
-        CompletableFuture<ClassFileTransformer> byteBuddy = new CompletableFuture<>();
-        Thread warmUp = new Thread(() -> {
-            try {
-                byteBuddy.complete(byteBuddyTransformer(instrumentation, planner));
-            } catch (Throwable e) {
-                byteBuddy.completeExceptionally(e);
-            }
-        }, "odometer-instrumentation-init");
-        warmUp.setDaemon(true);
-        warmUp.start();
-
-        PrefilteringTransformer transformer = new PrefilteringTransformer(filter, byteBuddy);
+                String.valueOf(config.source().getFileName()), filter, known);
+        MeteringTransformer transformer = new MeteringTransformer(instrumentation, filter,
+                planner, countersModule);
         boolean canRetransform = instrumentation.isRetransformClassesSupported();
         instrumentation.addTransformer(transformer, canRetransform);
+        new WeaverWarmUp().start();
         if (retransformLoaded) {
             if (canRetransform) {
-                retransformLoadedClasses(instrumentation, filter);
+                retransformLoadedClasses(instrumentation, filter, known);
             } else {
                 LOG.warn("this JVM cannot retransform classes: classes loaded before the agent "
                         + "attached are not metered");
@@ -77,31 +67,8 @@ public final class Instrumenter {
         }
     }
 
-    private static ClassFileTransformer byteBuddyTransformer(Instrumentation instrumentation,
-                                                             MeteringPlanner planner) {
-        MeteringTransformation transformation = new MeteringTransformation(planner);
-        Class<?> counters;
-        try {
-            counters = Class.forName("dev.odometer.agent.bootstrap.Counters", false, null);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("bootstrap classes missing", e);
-        }
-        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(new FailureListener())
-                .ignore(ElementMatchers.none())
-                .type(transformation.typesWithMeteredMethods())
-                .transform(transformation)
-                .assureReadEdgeTo(instrumentation, counters)
-                .makeRaw();
-    }
-
     private static void retransformLoadedClasses(Instrumentation instrumentation,
-                                                 MeterableTypeFilter filter) {
+                                                 MeterableTypeFilter filter, KnownTypes known) {
         List<Class<?>> candidates = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             ClassLoader loader = type.getClassLoader();
@@ -113,7 +80,7 @@ public final class Instrumenter {
             if (MeterableTypeFilter.isNeverMetered(internalName)) {
                 continue;
             }
-            byte[] bytes = classFile(loader, internalName);
+            byte[] bytes = known.read(loader, internalName);
             if (bytes != null && filter.mayBeMetered(loader, bytes)) {
                 candidates.add(type);
             }
@@ -127,22 +94,5 @@ public final class Instrumenter {
         }
         LOG.info("retransformed " + candidates.size() + " already loaded class(es) that may be "
                 + "metered");
-    }
-
-    private static byte[] classFile(ClassLoader loader, String internalName) {
-        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Reports a class Byte Buddy could not instrument, once per class, without a stack trace. */
-    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module,
-                            boolean loaded, Throwable throwable) {
-            LOG.warn("could not instrument " + typeName + ", it runs unmetered: " + throwable);
-        }
     }
 }

@@ -1,38 +1,36 @@
 package dev.odometer.agent.instrument;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Map;
+import java.net.URL;
 import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cheap first question asked of every class the JVM loads: could it have a metered method?
  * Yes when its bytes mention {@code @Metered}, when it is a class the config lists, or when one
- * of its supertypes, transitively, is such a class. Supertypes that are not loaded yet are read
- * from the class loader's resources; every answer is cached by type name, per class loader.
+ * of its supertypes, transitively, is such a class.
  *
- * <p>A yes only means Byte Buddy takes a closer look; a no is final. JDK types are never asked
- * about: they cannot carry the annotation and cannot be listed.
+ * <p>The common class is rejected after one pass over its constant pool ({@link ClassFileScan})
+ * and a look-up of each direct supertype's answer: the JDK's types never count, and a supertype
+ * the JVM has already loaded was answered when it loaded (the JVM always defines a supertype
+ * before its subtypes, so answers are found in the defining loader or one of its parents).
+ * Only a supertype not loaded yet is read from the loader's resources, once per loader.
+ *
+ * <p>For a class that may be metered it keeps the class-file model ({@link TypeModel}), which the
+ * planner needs for it and for its subtypes. A yes only means the planner takes a closer look;
+ * a no is final. Generated proxies are never metered: the object they stand for is.
  */
 final class MeterableTypeFilter {
     private static final String[] NEVER_PREFIXES = {
         "java/", "jdk/", "sun/", "com/sun/", "dev/odometer/agent/"
     };
-    private static final int CACHE_LIMIT = 200_000;
+    private static final int MAX_DEPTH = 64;
 
     private final Set<String> listedTypes;
-    /**
-     * Answers by type name, per class loader: two loaders may define different classes of
-     * one name (web apps in one container, a dev-tools restart loader). Weak keys, so a
-     * discarded loader's answers go with it.
-     */
-    private final Map<ClassLoader, Map<String, Boolean>> answersByLoader = new WeakHashMap<>();
+    private final KnownTypes known;
 
     /** @param listedTypes internal names ({@code com/acme/Mailer}) of classes the config lists */
-    MeterableTypeFilter(Set<String> listedTypes) {
+    MeterableTypeFilter(Set<String> listedTypes, KnownTypes known) {
         this.listedTypes = Set.copyOf(listedTypes);
+        this.known = known;
     }
 
     /** Whether a class name (internal form) is outside what the agent ever instruments. */
@@ -50,73 +48,74 @@ final class MeterableTypeFilter {
      * methods. Generated proxies never do: the object they stand for is metered.
      */
     boolean mayBeMetered(ClassLoader loader, byte[] classFile) {
+        return candidate(loader, classFile, null) != null;
+    }
+
+    /**
+     * The model of the class defined by {@code classFile} in {@code loader} when it may have
+     * metered methods, else null; the answer is remembered for its subtypes either way.
+     */
+    TypeModel candidate(ClassLoader loader, byte[] classFile, URL codeSource) {
         ClassFileScan scan = ClassFileScan.of(classFile);
         if (scan == null) {
-            return false;
+            return null;
         }
-        Map<String, Boolean> answers = answersOf(loader);
-        boolean result = decide(loader, answers, scan, 0);
-        remember(answers, scan.name, result);
-        return result && !GeneratedProxies.isProxy(scan);
+        boolean meterable = decide(loader, scan, 0, codeSource);
+        LoaderTypes types = known.of(loader);
+        types.remember(scan.name, meterable);
+        if (!meterable) {
+            return null;
+        }
+        TypeModel model = TypeModel.read(classFile);
+        types.rememberModel(model);
+        return GeneratedProxies.isProxy(scan) ? null : model;
     }
 
-    private Map<String, Boolean> answersOf(ClassLoader loader) {
-        synchronized (answersByLoader) {
-            return answersByLoader.computeIfAbsent(loader, k -> new ConcurrentHashMap<>());
-        }
+    /** Whether a supertype, as {@code loader} resolves its name, may pass metering on. */
+    boolean isMeterableSupertype(ClassLoader loader, String name) {
+        return isMeterableSupertype(loader, name, 0, null);
     }
 
-    private boolean decide(ClassLoader loader, Map<String, Boolean> answers, ClassFileScan scan,
-                           int depth) {
+    private boolean decide(ClassLoader loader, ClassFileScan scan, int depth, URL near) {
         if (scan.mentionsMetered || listedTypes.contains(scan.name)) {
             return true;
         }
         if (scan.superName != null
-                && isMeterableSupertype(loader, answers, scan.superName, depth)) {
+                && isMeterableSupertype(loader, scan.superName, depth, near)) {
             return true;
         }
         for (String anInterface : scan.interfaces) {
-            if (isMeterableSupertype(loader, answers, anInterface, depth)) {
+            if (isMeterableSupertype(loader, anInterface, depth, near)) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean isMeterableSupertype(ClassLoader loader, Map<String, Boolean> answers,
-                                         String name, int depth) {
+    private boolean isMeterableSupertype(ClassLoader loader, String name, int depth, URL near) {
         if (listedTypes.contains(name)) {
             return true;
         }
-        if (isNeverMetered(name) || depth > 64) {
+        if (isNeverMetered(name) || depth > MAX_DEPTH) {
             return false;
         }
-        Boolean known = answers.get(name);
-        if (known != null) {
-            return known;
+        Boolean answer = known.answer(loader, name);
+        if (answer != null) {
+            return answer;
         }
-        byte[] bytes = read(loader, name);
+        // not loaded yet (the JVM loads it right after this class): read it, once per loader
+        byte[] bytes = known.read(loader, name, near);
         ClassFileScan scan = bytes == null ? null : ClassFileScan.of(bytes);
-        boolean result = scan != null && decide(loader, answers, scan, depth + 1);
-        remember(answers, name, result);
-        return result;
-    }
-
-    private static void remember(Map<String, Boolean> answers, String name, boolean meterable) {
-        if (answers.size() >= CACHE_LIMIT) {
-            answers.clear();
+        boolean meterable = scan != null && decide(loader, scan, depth + 1, near);
+        LoaderTypes types = known.of(loader);
+        types.remember(name, meterable);
+        if (meterable) {
+            try {
+                types.rememberModel(TypeModel.read(bytes));
+            } catch (RuntimeException damaged) {
+                // the planner reads it again and skips it if it still cannot
+            }
         }
-        answers.put(name, meterable);
-    }
-
-    private static byte[] read(ClassLoader loader, String internalName) {
-        String resource = internalName + ".class";
-        try (InputStream in = loader == null
-                ? ClassLoader.getSystemResourceAsStream(resource)
-                : loader.getResourceAsStream(resource)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException | RuntimeException unreadable) {
-            return null;
-        }
+        return meterable;
     }
 }

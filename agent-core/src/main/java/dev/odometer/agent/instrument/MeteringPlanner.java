@@ -12,30 +12,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.annotation.AnnotationList;
-import net.bytebuddy.description.enumeration.EnumerationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.method.ParameterList;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
+import org.objectweb.asm.Type;
 
 /**
  * Decides which methods of a type are metered, and how: from {@code @Metered} on the method or
- * on the interface or superclass method it implements or overrides (matched by signature after
- * resolving generics, as the JVM does), then from the config's {@code methods:} lists, which
- * also match subclasses and implementations of the listed class.
+ * on the interface or superclass method it implements or overrides (matched by name and
+ * parameter types after resolving generics, as the JVM's overriding and javac's bridges do),
+ * then from the config's {@code methods:} lists, which also match subclasses and implementations
+ * of the listed class.
+ *
+ * <p>Works from class files only ({@link TypeModel}): the type's own, and those of its supertypes
+ * that may pass metering on (the pre-filter's answers), read through the type's class loader
+ * when the pre-filter has not kept them. Nothing is loaded.
  */
 final class MeteringPlanner {
-    static final String METERED = "dev.odometer.Metered";
-    static final String QUANTITY = "dev.odometer.Quantity";
     private static final AgentLog LOG = AgentLog.forClass(MeteringPlanner.class);
 
     private final Map<String, Integer> slotByAlias;
     private final Map<String, List<Listed>> listedByClass = new LinkedHashMap<>();
     private final String configName;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final MeterableTypeFilter filter;
+    private final KnownTypes known;
+    private final ReturnKinds returnKinds;
+    private final QuantityTypes quantityTypes;
 
     /**
      * @param slotByAlias counter slot of each configured SKU alias
@@ -43,72 +43,81 @@ final class MeteringPlanner {
      * @param configName  the config file, for messages
      */
     MeteringPlanner(Map<String, Integer> slotByAlias, Map<String, List<MethodPattern>> listed,
-                    String configName) {
+                    String configName, MeterableTypeFilter filter, KnownTypes known) {
         this.slotByAlias = Map.copyOf(slotByAlias);
         this.configName = configName;
+        this.filter = filter;
+        this.known = known;
+        TypeHierarchy hierarchy = new TypeHierarchy(known);
+        this.returnKinds = new ReturnKinds(hierarchy);
+        this.quantityTypes = new QuantityTypes(hierarchy);
         for (Map.Entry<String, List<MethodPattern>> e : listed.entrySet()) {
             for (MethodPattern pattern : e.getValue()) {
-                listedByClass.computeIfAbsent(pattern.className(), k -> new ArrayList<>())
-                        .add(new Listed(e.getKey(), pattern));
+                List<Listed> forClass = listedByClass.get(pattern.internalClassName());
+                if (forClass == null) {
+                    forClass = new ArrayList<>();
+                    listedByClass.put(pattern.internalClassName(), forClass);
+                }
+                forClass.add(new Listed(e.getKey(), pattern));
             }
         }
     }
 
-    /** The metered methods of {@code type}, keyed by signature; empty when none. */
-    Map<MethodDescription.SignatureToken, MeteredMethod> plan(TypeDescription type) {
+    /** The metered methods of {@code type}, keyed by name and descriptor; empty when none. */
+    Map<String, MeteredMethod> plan(ClassLoader loader, TypeModel type) {
         if (type.isAnnotation()) {
             return Collections.emptyMap();
         }
-        List<TypeDescription.Generic> supertypes = supertypes(type);
-        Map<MethodDescription.SignatureToken, MeteredMethod> plan = new LinkedHashMap<>();
-        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (!isInstrumentable(method)) {
+        List<Supertype> supertypes = null;
+        Map<String, MeteredMethod> plan = new LinkedHashMap<>();
+        for (TypeModel.MethodModel method : type.methods) {
+            if (!method.isInstrumentable()) {
                 continue;
             }
-            MeteredMethod metered = fromAnnotation(type, method, supertypes);
+            if (supertypes == null && !method.isMetered()
+                    && (method.isVirtual() || !listedByClass.isEmpty())) {
+                supertypes = supertypes(loader, type);
+            }
+            MeteredMethod metered = fromAnnotation(loader, type, method, supertypes);
             if (metered == null) {
-                metered = fromConfig(type, method, supertypes);
+                metered = fromConfig(loader, type, method,
+                        supertypes == null ? Collections.emptyList() : supertypes);
             }
             if (metered != null) {
-                plan.put(method.asSignatureToken(), metered);
+                plan.put(method.name + method.descriptor, metered);
             }
         }
         return plan;
     }
 
-    private static boolean isInstrumentable(MethodDescription method) {
-        return method.isMethod() && !method.isAbstract() && !method.isNative()
-                && !method.isBridge() && !method.isSynthetic();
-    }
-
-    private MeteredMethod fromAnnotation(TypeDescription type, MethodDescription.InDefinedShape method,
-                                         List<TypeDescription.Generic> supertypes) {
-        MethodDescription carrier = method;
-        AnnotationDescription metered = find(method.getDeclaredAnnotations(), METERED);
-        if (metered == null && method.isVirtual()) {
-            MethodDescription.SignatureToken token = method.asSignatureToken();
+    private MeteredMethod fromAnnotation(ClassLoader loader, TypeModel type,
+                                         TypeModel.MethodModel method,
+                                         List<Supertype> supertypes) {
+        TypeModel.MethodModel carrier = method;
+        TypeModel carrierType = type;
+        if (!method.isMetered() && method.isVirtual() && supertypes != null) {
+            String parameters = parameters(method);
             search:
-            for (TypeDescription.Generic supertype : supertypes) {
-                for (MethodDescription candidate : declaredMethods(supertype)) {
-                    if (candidate.isVirtual() && candidate.asSignatureToken().equals(token)) {
-                        AnnotationDescription found =
-                                find(candidate.getDeclaredAnnotations(), METERED);
-                        if (found != null) {
-                            metered = found;
-                            carrier = candidate;
-                            break search;
-                        }
+            for (Supertype supertype : supertypes) {
+                for (TypeModel.MethodModel candidate : supertype.model.methods) {
+                    if (candidate.isMetered() && candidate.isVirtual()
+                            && candidate.name.equals(method.name)
+                            && Signatures.erasedParameters(candidate, supertype.bindings)
+                                    .equals(parameters)) {
+                        carrier = candidate;
+                        carrierType = supertype.model;
+                        break search;
                     }
                 }
             }
         }
-        if (metered == null) {
+        if (!carrier.isMetered()) {
             return null;
         }
-        String alias = stringValue(metered, "value");
+        String alias = carrier.meteredAlias;
         String where = describe(type, method);
         String origin = carrier == method ? "@Metered"
-                : "@Metered inherited from " + carrier.getDeclaringType().asErasure().getName();
+                : "@Metered inherited from " + carrierType.javaName();
         Integer slot = slotByAlias.get(alias);
         if (slot == null) {
             warnOnce(alias + "@" + where, "@Metered(\"" + alias + "\") on " + where
@@ -116,58 +125,61 @@ final class MeteringPlanner {
                     + " with its sku_id, or correct the alias. The method is not metered.");
             return null;
         }
-        CountMode mode = CountMode.fromAnnotationValue(enumValue(metered, "countOn"));
-        int quantity = quantityIndex(method, where);
+        CountMode mode = CountMode.fromAnnotationValue(carrier.countOn);
+        int quantity = quantityIndex(loader, method, method, where);
         if (quantity == MeteredMethod.NO_QUANTITY && carrier != method) {
-            quantity = quantityIndex(carrier, where);
+            quantity = quantityIndex(loader, carrier, method, where);
         }
-        return withResult(new MeteredMethod(alias, slot, mode, quantity, origin,
-                ReturnKinds.isStage(method)), method, where);
+        return withResult(loader, new MeteredMethod(alias, slot, mode, quantity, origin,
+                returnKinds.isStage(loader, method.descriptor)), method, where);
     }
 
-    private MeteredMethod fromConfig(TypeDescription type, MethodDescription.InDefinedShape method,
-                                     List<TypeDescription.Generic> supertypes) {
+    private MeteredMethod fromConfig(ClassLoader loader, TypeModel type,
+                                     TypeModel.MethodModel method, List<Supertype> supertypes) {
         if (listedByClass.isEmpty()) {
             return null;
         }
-        List<Listed> own = listedByClass.getOrDefault(type.getName(), Collections.emptyList());
-        for (Listed listed : own) {
+        for (Listed listed : listedByClass.getOrDefault(type.name, Collections.emptyList())) {
             if (listed.pattern.matchesEveryMethod() ? method.isPublic()
-                    : method.getName().equals(listed.pattern.methodName())) {
-                return configured(listed, type, method);
+                    : method.name.equals(listed.pattern.methodName())) {
+                return configured(loader, listed, type, method);
             }
         }
-        for (TypeDescription.Generic supertype : supertypes) {
-            List<Listed> inherited = listedByClass.get(supertype.asErasure().getName());
+        for (Supertype supertype : supertypes) {
+            List<Listed> inherited = listedByClass.get(supertype.model.name);
             if (inherited == null) {
                 continue;
             }
             for (Listed listed : inherited) {
                 if (listed.pattern.matchesEveryMethod()
                         ? overrides(method, supertype)
-                        : method.getName().equals(listed.pattern.methodName())) {
-                    return configured(listed, type, method);
+                        : method.name.equals(listed.pattern.methodName())) {
+                    return configured(loader, listed, type, method);
                 }
             }
         }
         return null;
     }
 
-    private MeteredMethod configured(Listed listed, TypeDescription type, MethodDescription method) {
+    private MeteredMethod configured(ClassLoader loader, Listed listed, TypeModel type,
+                                     TypeModel.MethodModel method) {
         String where = describe(type, method);
         Integer slot = slotByAlias.get(listed.alias);
-        return withResult(new MeteredMethod(listed.alias, slot, CountMode.SUCCESS,
-                quantityIndex(method, where), configName + " skus." + listed.alias + ".methods: "
-                + listed.pattern, ReturnKinds.isStage(method)), method, where);
+        return withResult(loader, new MeteredMethod(listed.alias, slot, CountMode.SUCCESS,
+                quantityIndex(loader, method, method, where), configName + " skus."
+                + listed.alias + ".methods: " + listed.pattern,
+                returnKinds.isStage(loader, method.descriptor)), method, where);
     }
 
-    private static boolean overrides(MethodDescription method, TypeDescription.Generic supertype) {
+    private static boolean overrides(TypeModel.MethodModel method, Supertype supertype) {
         if (!method.isVirtual()) {
             return false;
         }
-        MethodDescription.SignatureToken token = method.asSignatureToken();
-        for (MethodDescription candidate : declaredMethods(supertype)) {
-            if (candidate.isVirtual() && candidate.asSignatureToken().equals(token)) {
+        String parameters = parameters(method);
+        for (TypeModel.MethodModel candidate : supertype.model.methods) {
+            if (candidate.isVirtual() && candidate.name.equals(method.name)
+                    && Signatures.erasedParameters(candidate, supertype.bindings)
+                            .equals(parameters)) {
                 return true;
             }
         }
@@ -179,18 +191,18 @@ final class MeteringPlanner {
      * saying what is counted: a Kotlin suspend function is not metered at all (each resumption
      * enters it again), other asynchronous results count when the method returns them.
      */
-    private MeteredMethod withResult(MeteredMethod metered, MethodDescription method,
-                                     String where) {
+    private MeteredMethod withResult(ClassLoader loader, MeteredMethod metered,
+                                     TypeModel.MethodModel method, String where) {
         if (metered.async) {
             return metered;
         }
-        if (ReturnKinds.isKotlinSuspend(method)) {
+        if (ReturnKinds.isKotlinSuspend(method.descriptor)) {
             warnOnce("async@" + where, where + " is a Kotlin suspend function, which Odometer "
                     + "cannot follow yet (each resumption enters it again): it is not metered. "
                     + "Meter a regular function it calls, or one that calls it.");
             return null;
         }
-        String unfollowed = ReturnKinds.unfollowedAsyncType(method);
+        String unfollowed = returnKinds.unfollowedAsyncType(loader, method.descriptor);
         if (unfollowed != null) {
             warnOnce("async@" + where, where + " returns " + unfollowed + ", which Odometer "
                     + "cannot follow to completion yet: it counts " + metered.mode.name()
@@ -200,105 +212,117 @@ final class MeteringPlanner {
         return metered;
     }
 
-    /** Index of the one usable {@code @Quantity} parameter, or NO_QUANTITY with a warning. */
-    private int quantityIndex(MethodDescription method, String where) {
-        ParameterList<?> parameters = method.getParameters();
-        int found = MeteredMethod.NO_QUANTITY;
-        for (ParameterDescription parameter : parameters) {
-            if (find(parameter.getDeclaredAnnotations(), QUANTITY) == null) {
-                continue;
-            }
-            if (found != MeteredMethod.NO_QUANTITY) {
-                warnOnce("quantity@" + where, "@Quantity is on more than one parameter of "
-                        + where + "; keep it on one. Counting 1 per call.");
-                return MeteredMethod.NO_QUANTITY;
-            }
-            if (!QuantityReader.supports(parameter.getType().asErasure())) {
-                warnOnce("quantity@" + where, "@Quantity on parameter " + parameter.getIndex()
-                        + " of " + where + " has type " + parameter.getType().asErasure().getName()
-                        + "; use int, long, a Collection, a Map or an array. Counting 1 per call.");
-                return MeteredMethod.NO_QUANTITY;
-            }
-            found = parameter.getIndex();
+    /**
+     * Index of the one usable {@code @Quantity} parameter of {@code annotated}, read from the
+     * parameters of {@code woven} (the same list, or the method that overrides it), or
+     * NO_QUANTITY with a warning.
+     */
+    private int quantityIndex(ClassLoader loader, TypeModel.MethodModel annotated,
+                              TypeModel.MethodModel woven, String where) {
+        List<Integer> annotatedParameters = annotated.quantityParameters;
+        if (annotatedParameters.isEmpty()) {
+            return MeteredMethod.NO_QUANTITY;
         }
-        return found;
+        if (annotatedParameters.size() > 1) {
+            warnOnce("quantity@" + where, "@Quantity is on more than one parameter of "
+                    + where + "; keep it on one. Counting 1 per call.");
+            return MeteredMethod.NO_QUANTITY;
+        }
+        int index = annotatedParameters.get(0);
+        Type[] types = Type.getArgumentTypes(woven.descriptor);
+        if (index >= types.length || !quantityTypes.supports(loader, types[index])) {
+            warnOnce("quantity@" + where, "@Quantity on parameter " + index + " of " + where
+                    + " has type " + (index < types.length ? types[index].getClassName() : "?")
+                    + "; use int, long, a Collection, a Map or an array. Counting 1 per call.");
+            return MeteredMethod.NO_QUANTITY;
+        }
+        return index;
     }
 
-    /** Superclasses then interfaces, transitively, generics resolved; JDK types skipped. */
-    private List<TypeDescription.Generic> supertypes(TypeDescription type) {
-        List<TypeDescription.Generic> result = new ArrayList<>();
+    /** Superclasses then interfaces, breadth first, generics resolved; only those that may
+     *  pass metering on (listed, annotated, or above such a type), JDK types skipped. */
+    private List<Supertype> supertypes(ClassLoader loader, TypeModel type) {
+        List<Supertype> result = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        Deque<TypeDefinition> queue = new ArrayDeque<>();
-        queue.add(type);
+        Deque<Supertype> queue = new ArrayDeque<>();
+        queue.add(new Supertype(type, Signatures.bindingsOf(type, null)));
         while (!queue.isEmpty()) {
-            TypeDefinition current = queue.poll();
+            Supertype current = queue.poll();
+            Map<String, List<String>> arguments;
             try {
-                TypeDescription.Generic superClass = current.getSuperClass();
-                if (superClass != null) {
-                    visit(superClass, result, seen, queue);
+                arguments = Signatures.supertypeArguments(current.model, current.bindings);
+            } catch (RuntimeException unreadableSignature) {
+                arguments = Collections.emptyMap();
+            }
+            List<String> names = new ArrayList<>();
+            if (current.model.superName != null) {
+                names.add(current.model.superName);
+            }
+            Collections.addAll(names, current.model.interfaces);
+            for (String name : names) {
+                if (!seen.add(name)
+                        || name.startsWith("java/") && !listedByClass.containsKey(name)
+                        || !filter.isMeterableSupertype(loader, name)) {
+                    continue;
                 }
-                for (TypeDescription.Generic anInterface : current.getInterfaces()) {
-                    visit(anInterface, result, seen, queue);
+                TypeModel model = model(loader, name);
+                if (model == null) {
+                    continue; // missing from the class path: meter what can be resolved
                 }
-            } catch (RuntimeException unresolvable) {
-                // a supertype missing from the class path: the JVM will fail to load this
-                // class anyway; meter what can be resolved
+                Map<String, String> bindings;
+                try {
+                    bindings = Signatures.bindingsOf(model, arguments.get(name));
+                } catch (RuntimeException unreadableSignature) {
+                    bindings = Collections.emptyMap();
+                }
+                Supertype supertype = new Supertype(model, bindings);
+                result.add(supertype);
+                queue.add(supertype);
             }
         }
         return result;
     }
 
-    private void visit(TypeDescription.Generic supertype, List<TypeDescription.Generic> result,
-                       Set<String> seen, Deque<TypeDefinition> queue) {
-        String name = supertype.asErasure().getName();
-        if (!seen.add(name)) {
-            return;
+    private TypeModel model(ClassLoader loader, String name) {
+        TypeModel model = known.model(loader, name);
+        if (model != null) {
+            return model;
         }
-        if (name.startsWith("java.") && !listedByClass.containsKey(name)) {
-            return;
+        byte[] bytes = known.read(loader, name);
+        if (bytes == null) {
+            return null;
         }
-        result.add(supertype);
-        queue.add(supertype);
-    }
-
-    private static List<MethodDescription> declaredMethods(TypeDescription.Generic type) {
         try {
-            return new ArrayList<>(type.getDeclaredMethods());
-        } catch (RuntimeException unresolvable) {
-            return Collections.emptyList();
+            model = TypeModel.read(bytes);
+        } catch (RuntimeException damaged) {
+            return null;
         }
+        known.of(loader).rememberModel(model);
+        return model;
     }
 
-    private static AnnotationDescription find(AnnotationList annotations, String typeName) {
-        for (AnnotationDescription annotation : annotations) {
-            if (annotation.getAnnotationType().getName().equals(typeName)) {
-                return annotation;
-            }
-        }
-        return null;
+    private static String parameters(TypeModel.MethodModel method) {
+        return method.descriptor.substring(0, method.descriptor.indexOf(')') + 1);
     }
 
-    private static String stringValue(AnnotationDescription annotation, String property) {
-        return String.valueOf(annotation.getValue(property).resolve());
-    }
-
-    private static String enumValue(AnnotationDescription annotation, String property) {
-        try {
-            Object value = annotation.getValue(property).resolve();
-            return value instanceof EnumerationDescription
-                    ? ((EnumerationDescription) value).getValue() : String.valueOf(value);
-        } catch (RuntimeException defaultNotResolvable) {
-            return CountMode.SUCCESS.name();
-        }
-    }
-
-    private static String describe(TypeDescription type, MethodDescription method) {
-        return type.getName() + "#" + method.getName();
+    private static String describe(TypeModel type, TypeModel.MethodModel method) {
+        return type.javaName() + "#" + method.name;
     }
 
     private void warnOnce(String key, String message) {
         if (warned.add(key)) {
-            LOG.warn(message);
+            LOG.warnLater(message);
+        }
+    }
+
+    /** A supertype's model with its type variables bound as the planned type sees them. */
+    private static final class Supertype {
+        final TypeModel model;
+        final Map<String, String> bindings;
+
+        Supertype(TypeModel model, Map<String, String> bindings) {
+            this.model = model;
+            this.bindings = bindings;
         }
     }
 

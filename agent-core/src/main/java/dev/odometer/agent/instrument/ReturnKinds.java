@@ -1,10 +1,6 @@
 package dev.odometer.agent.instrument;
 
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterList;
-import net.bytebuddy.description.type.TypeDescription;
+import org.objectweb.asm.Type;
 
 /** What a metered method returns, as far as billing on completion is concerned. */
 final class ReturnKinds {
@@ -15,42 +11,40 @@ final class ReturnKinds {
         "com.google.common.util.concurrent.ListenableFuture", "io.vertx.core.Future",
         "io.netty.util.concurrent.Future"
     };
+    private static final String STAGE = "java/util/concurrent/CompletionStage";
+    private static final String FUTURE = "java/util/concurrent/Future";
+    private static final String CONTINUATION = "Lkotlin/coroutines/Continuation;";
 
-    private ReturnKinds() {
+    private final TypeHierarchy hierarchy;
+
+    ReturnKinds(TypeHierarchy hierarchy) {
+        this.hierarchy = hierarchy;
     }
 
-    /** Whether the method returns a {@link CompletionStage} (or a subtype). */
-    static boolean isStage(MethodDescription method) {
-        return assignable(method.getReturnType().asErasure(), CompletionStage.class);
+    /** Whether the method returns a {@code CompletionStage} (or a subtype). */
+    boolean isStage(ClassLoader loader, String descriptor) {
+        Type type = Type.getReturnType(descriptor);
+        return type.getSort() == Type.OBJECT
+                && hierarchy.isSubtype(loader, type.getInternalName(), STAGE);
     }
 
     /** Whether the method is a Kotlin {@code suspend} function. */
-    static boolean isKotlinSuspend(MethodDescription method) {
-        ParameterList<?> parameters = method.getParameters();
-        return !parameters.isEmpty() && parameters.get(parameters.size() - 1).getType()
-                .asErasure().getName().equals("kotlin.coroutines.Continuation");
+    static boolean isKotlinSuspend(String descriptor) {
+        return descriptor.substring(0, descriptor.indexOf(')')).endsWith(CONTINUATION);
     }
 
     /** The name of an asynchronous result type the agent does not follow, or null. */
-    static String unfollowedAsyncType(MethodDescription method) {
-        TypeDescription type = method.getReturnType().asErasure();
-        if (type.isPrimitive() || type.isArray()) {
+    String unfollowedAsyncType(ClassLoader loader, String descriptor) {
+        Type type = Type.getReturnType(descriptor);
+        if (type.getSort() != Type.OBJECT) {
             return null;
         }
-        String name = type.getName();
+        String name = type.getClassName();
         for (String prefix : UNFOLLOWED_PREFIXES) {
             if (name.startsWith(prefix)) {
                 return name;
             }
         }
-        return assignable(type, Future.class) ? name : null;
-    }
-
-    private static boolean assignable(TypeDescription type, Class<?> target) {
-        try {
-            return !type.isPrimitive() && type.isAssignableTo(target);
-        } catch (RuntimeException unresolvable) {
-            return false;
-        }
+        return hierarchy.isSubtype(loader, type.getInternalName(), FUTURE) ? name : null;
     }
 }

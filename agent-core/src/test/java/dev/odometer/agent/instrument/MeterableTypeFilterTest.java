@@ -43,7 +43,7 @@ class MeterableTypeFilterTest {
     @Test
     void annotatedClassesTheirImplementationsAndListedHierarchiesMayBeMetered() throws IOException {
         MeterableTypeFilter filter = new MeterableTypeFilter(
-                Set.of("com/acme/app/MeteredApp$LegacyMailer"));
+                Set.of("com/acme/app/MeteredApp$LegacyMailer"), new KnownTypes());
 
         assertThat(filter.mayBeMetered(loader, bytes(MeteredApp.Plain.class))).isTrue();
         assertThat(filter.mayBeMetered(loader, bytes(MeteredApp.SenderImpl.class))).isTrue();

@@ -286,7 +286,7 @@ public final class Charts {
             }
         }
         Map<String, String> labels = Map.of("none", "no agent", "odometer", "Odometer agent",
-                "otel", "OpenTelemetry agent");
+                "odometer-before", "Odometer, before", "otel", "OpenTelemetry agent");
         int width = 1100;
         int rowHeight = 70;
         int top = 96;

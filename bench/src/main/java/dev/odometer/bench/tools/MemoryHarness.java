@@ -32,12 +32,20 @@ public final class MemoryHarness {
     private MemoryHarness() {
     }
 
+    private static double toKb(String value, String unit) {
+        return Double.parseDouble(value) * (unit.equals("MB") ? 1024 : 1);
+    }
+
     public static void main(String[] args) throws Exception {
         int runs = 3;
         Path out = Path.of("results");
+        String before = null;
+        boolean otel = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs": runs = Integer.parseInt(args[++i]); break;
+                case "--before": before = args[++i]; break;
+                case "--no-otel": otel = false; break;
                 case "--out": out = Path.of(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -49,9 +57,16 @@ public final class MemoryHarness {
         configs.put("none", List.of());
         configs.put("odometer", List.of(
                 "-javaagent:agents/odometer-agent.jar=config=agents/odometer-bench.yaml"));
-        configs.put("otel", List.of("-javaagent:agents/opentelemetry-javaagent.jar",
-                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
-                "-Dotel.logs.exporter=none"));
+        if (before != null) {
+            // another build of the agent (e.g. the previous release), for a before/after row
+            configs.put("odometer-before", List.of(
+                    "-javaagent:" + before + "=config=agents/odometer-bench.yaml"));
+        }
+        if (otel) {
+            configs.put("otel", List.of("-javaagent:agents/opentelemetry-javaagent.jar",
+                    "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
+                    "-Dotel.logs.exporter=none"));
+        }
         List<String> names = new ArrayList<>(configs.keySet());
         System.out.println("[memory] " + Shell.runtimeVersion(java) + ", " + runs
                 + " runs per config; load average " + Shell.loadAverage());
@@ -123,13 +138,31 @@ public final class MemoryHarness {
             jcmd(jcmd, pid, "GC.run");
             Map<String, Double> m = new LinkedHashMap<>();
             String heap = jcmd(jcmd, pid, "GC.heap_info");
-            m.put("heap_live_kb", kb(heap, "heap\\s+total \\d+K, used (\\d+)K"));
-            m.put("metaspace_used_kb", kb(heap, "Metaspace\\s+used (\\d+)K"));
-            m.put("metaspace_committed_kb", kb(heap, "Metaspace\\s+used \\d+K, committed (\\d+)K"));
-            m.put("class_space_used_kb", kb(heap, "class space\\s+used (\\d+)K"));
+            // JDK 17: "heap   total 40960K, used 6861K"; JDK 25: "heap   total reserved 6172672K,
+            // committed 16384K, used 3792K"
+            m.put("heap_live_kb", kb(heap, "heap\\s+total [^u]*used (\\d+)K"));
+            if (heap.contains("Metaspace")) {
+                m.put("metaspace_used_kb", kb(heap, "Metaspace\\s+used (\\d+)K"));
+                m.put("metaspace_committed_kb",
+                        kb(heap, "Metaspace\\s+used \\d+K, committed (\\d+)K"));
+                m.put("class_space_used_kb", kb(heap, "class space\\s+used (\\d+)K"));
+            } else {
+                // JDK 21+: GC.heap_info no longer shows the metaspace; VM.metaspace does
+                String metaspace = jcmd(jcmd, pid, "VM.metaspace");
+                Matcher both = Pattern.compile(
+                        "Both:.*?([\\d.]+) (KB|MB) \\([ \\d]+%\\) committed,\\s+([\\d.]+) (KB|MB)"
+                                + " \\([ \\d]+%\\) used").matcher(metaspace);
+                if (!both.find()) {
+                    throw new IllegalStateException("no metaspace totals in " + metaspace);
+                }
+                m.put("metaspace_used_kb", toKb(both.group(3), both.group(4)));
+                m.put("metaspace_committed_kb", toKb(both.group(1), both.group(2)));
+                m.put("class_space_used_kb", kb(metaspace, "class space\\s+used (\\d+)K"));
+            }
             String nmt = jcmd(jcmd, pid, "VM.native_memory", "summary", "scale=KB");
             m.put("classes", kb(nmt, "\\(classes #(\\d+)\\)"));
-            m.put("threads", kb(nmt, "\\(thread #(\\d+)\\)"));
+            // JDK 17: "(thread #20)"; JDK 25: "(threads #20)"
+            m.put("threads", kb(nmt, "\\(threads? #(\\d+)\\)"));
             double total = kb(nmt, "Total: reserved=\\d+KB, committed=(\\d+)KB");
             double javaHeap = category(nmt, "Java Heap");
             m.put("nmt_committed_kb", total);

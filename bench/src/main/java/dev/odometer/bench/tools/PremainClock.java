@@ -58,9 +58,12 @@ public final class PremainClock {
                 ClassLoader.getPlatformClassLoader());
         Class<?> filterType = odometer.loadClass(
                 "dev.odometer.agent.instrument.MeterableTypeFilter");
-        Constructor<?> create = filterType.getDeclaredConstructor(Set.class);
+        Class<?> knownType = odometer.loadClass("dev.odometer.agent.instrument.KnownTypes");
+        Constructor<?> known = knownType.getDeclaredConstructor();
+        known.setAccessible(true);
+        Constructor<?> create = filterType.getDeclaredConstructor(Set.class, knownType);
         create.setAccessible(true);
-        Object filter = create.newInstance(Set.of());
+        Object filter = create.newInstance(Set.of(), known.newInstance());
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(filterType,
                 MethodHandles.lookup());
         MethodHandle isNeverMetered = lookup.findStatic(filterType, "isNeverMetered",
@@ -74,7 +77,7 @@ public final class PremainClock {
                                     Class<?> redefined, ProtectionDomain domain,
                                     byte[] classFile) {
                 try {
-                    // the same questions, in the same order, as Odometer's PrefilteringTransformer
+                    // the same questions, in the same order, as Odometer's MeteringTransformer
                     if (loader == null || className == null
                             || (boolean) isNeverMetered.invokeExact(className)) {
                         return null;

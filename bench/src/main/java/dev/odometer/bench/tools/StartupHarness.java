@@ -37,7 +37,8 @@ import java.util.jar.Manifest;
  * CPU time, and logs class loading once per config to count what each agent loads.
  *
  * <p>Runs in bench/target (run-startup.sh goes there). Usage:
- * {@code StartupHarness [--runs 15] [--diagnose [--configs none,odometer,...]] [--out results]}
+ * {@code StartupHarness [--runs 15] [--before OTHER-AGENT.jar] [--no-otel]
+ * [--diagnose [--configs none,odometer,...]] [--out results]}
  */
 public final class StartupHarness {
     private static final String CLASSPATH = "benchmarks.jar:startup/lib/*";
@@ -58,8 +59,12 @@ public final class StartupHarness {
         boolean diagnose = false;
         Path out = Path.of("results");
         List<String> only = null;
+        String before = null;
+        boolean otel = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--before": before = args[++i]; break;
+                case "--no-otel": otel = false; break;
                 case "--runs": runs = Integer.parseInt(args[++i]); break;
                 case "--diagnose": diagnose = true; break;
                 case "--out": out = Path.of(args[++i]); break;
@@ -79,19 +84,30 @@ public final class StartupHarness {
         if (diagnose) {
             diagnose(java, runs, out, only);
         } else {
-            time(java, runs, out);
+            time(java, runs, out, before, otel);
         }
     }
 
     // ---- timing ---------------------------------------------------------------------------
 
-    private static void time(String java, int runs, Path out) throws Exception {
+    /**
+     * @param before another build of the Odometer agent jar (e.g. the previous release), timed
+     *               as the row "odometer-before", or null
+     */
+    private static void time(String java, int runs, Path out, String before, boolean withOtel)
+            throws Exception {
         Map<String, List<String>> configs = new LinkedHashMap<>();
         configs.put("none", List.of());
         configs.put("odometer", List.of(ODOMETER));
-        List<String> otel = new ArrayList<>(List.of(OTEL));
-        otel.addAll(OTEL_OPTIONS);
-        configs.put("otel", otel);
+        if (before != null) {
+            configs.put("odometer-before", List.of("-javaagent:" + before
+                    + "=config=agents/odometer-bench.yaml"));
+        }
+        if (withOtel) {
+            List<String> otel = new ArrayList<>(List.of(OTEL));
+            otel.addAll(OTEL_OPTIONS);
+            configs.put("otel", otel);
+        }
         List<String> names = new ArrayList<>(configs.keySet());
 
         String loadBefore = Shell.loadAverage();
@@ -109,7 +125,7 @@ public final class StartupHarness {
             for (int k = 0; k < names.size(); k++) {
                 String name = names.get(Math.floorMod(round + k, names.size()));
                 Run run = launch(java, configs.get(name), List.of(), false);
-                if (name.equals("odometer") && !run.stdout.contains("quantity=1")) {
+                if (name.startsWith("odometer") && !run.stdout.contains("quantity=1")) {
                     throw new IllegalStateException("the Odometer run did not meter its one call:\n"
                             + run.stdout + run.stderr);
                 }
