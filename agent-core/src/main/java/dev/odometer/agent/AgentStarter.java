@@ -17,6 +17,7 @@ import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.MarketplaceClients;
 import dev.odometer.agent.record.LoggingRecordSink;
 import dev.odometer.agent.record.RecordSink;
+import dev.odometer.agent.store.StoringSink;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -100,7 +101,7 @@ final class AgentStarter {
         if (journal == null) {
             sink = new LoggingRecordSink();
         } else {
-            sink = DeliveryStage.start(config, client, journal, clock);
+            sink = new StoringSink(journal, DeliveryStage.start(config, client, journal, clock));
         }
         Accumulator accumulator = new Accumulator(new ArrayList<>(config.skus().values()),
                 new CounterSlots(), sink, clock);

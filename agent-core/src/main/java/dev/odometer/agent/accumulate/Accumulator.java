@@ -1,7 +1,7 @@
 package dev.odometer.agent.accumulate;
 
 import dev.odometer.agent.config.SkuConfig;
-import dev.odometer.agent.delivery.PendingStore;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.record.RecordSink;
 import dev.odometer.agent.record.UsageRecord;
@@ -90,7 +90,7 @@ public final class Accumulator implements AutoCloseable {
         try {
             seal();
             refusalReported = false;
-        } catch (PendingStore.StoreFullException refused) {
+        } catch (RecordStore.StoreFullException refused) {
             // expected while the journal is full or the disk is: the units wait in the counters
             if (!refusalReported) {
                 refusalReported = true;

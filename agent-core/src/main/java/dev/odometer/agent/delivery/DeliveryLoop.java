@@ -1,12 +1,14 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.PendingRecord;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.delivery.backoff.Backoff;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.marketplace.DeliveryException;
 import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
-import dev.odometer.agent.record.RecordSink;
+import dev.odometer.agent.store.StoringSink;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +38,7 @@ import java.util.function.Supplier;
  * <p>Age: before each batch the marketplace's {@link DeliveryPolicy} renews, rolls up or
  * settles what has grown old (Yandex: one-hour window; Azure: hourly events, 24 hours).
  */
-public final class DeliveryLoop implements RecordSink, AutoCloseable {
+public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
     static final Duration RECHECK_WAITING = Duration.ofSeconds(5);
     private static final Duration PAUSE_BETWEEN_REFUSALS = Duration.ofMillis(50);
@@ -46,7 +48,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
 
     private final Supplier<MarketplaceClient> clientSupplier;
     private volatile MarketplaceClient client;
-    private final PendingStore store;
+    private final RecordStore store;
     private final DeliveryStats stats;
     /** Spaces retries; a short one replaces it for the shutdown flush. */
     private Backoff backoff;
@@ -86,7 +88,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
      *                        start-up validation), so it never delays the host
      * @param policy          the marketplace's time rules (renewal, hourly roll-up, expiry)
      */
-    public DeliveryLoop(Supplier<MarketplaceClient> client, PendingStore store, DeliveryStats stats,
+    public DeliveryLoop(Supplier<MarketplaceClient> client, RecordStore store, DeliveryStats stats,
                         Backoff backoff, Clock clock, ConfigHints hints, Runnable beforeFirstSend,
                         DeliveryPolicy policy) {
         this.clientSupplier = client;
@@ -100,9 +102,9 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         this.nextSummary = clock.instant().plus(SUMMARY_EVERY);
     }
 
+    /** The store took newly sealed records: counts them and wakes the delivery thread. */
     @Override
-    public void accept(List<UsageRecord> records) {
-        store.add(records);
+    public void stored(List<UsageRecord> records) {
         stats.sealed(records);
         wakeUp();
     }
@@ -162,7 +164,7 @@ public final class DeliveryLoop implements RecordSink, AutoCloseable {
         SendResult result;
         try {
             store.attempting(batch);
-        } catch (PendingStore.StoreFullException cannotRecordTheAttempt) {
+        } catch (RecordStore.StoreFullException cannotRecordTheAttempt) {
             // sending without a durable mark could bill twice after a crash: wait instead
             reportOnce("attempt-not-written", cannotRecordTheAttempt.getMessage(), true);
             return backoff.nextDelay(java.util.Optional.empty());

@@ -1,5 +1,7 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.PendingRecord;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Instant;
 
@@ -11,7 +13,7 @@ import java.time.Instant;
  */
 public interface DeliveryPolicy {
     /** Renews, rolls up or settles pending records as the marketplace's rules require. */
-    void beforeBatch(PendingStore store, Instant now);
+    void beforeBatch(RecordStore store, Instant now);
 
     /** Whether a pending record may be sent now. */
     boolean sendable(PendingRecord record);
@@ -27,11 +29,11 @@ public interface DeliveryPolicy {
     /**
      * The marketplace holds another record where {@code record} was to go, so it was not
      * stored (see {@link dev.odometer.agent.marketplace.RecordOutcome#isSlotTaken()}): move its
-     * units to another slot ({@link PendingStore#moved}). Only Azure answers so; elsewhere the
+     * units to another slot ({@link RecordStore#moved}). Only Azure answers so; elsewhere the
      * record is left to be sent again.
      *
      * @param why the marketplace's answer, for the log and the reconciliation file
      */
-    default void slotTaken(PendingStore store, UsageRecord record, String why) {
+    default void slotTaken(RecordStore store, UsageRecord record, String why) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.config.InDoubtPolicy;
 import dev.odometer.agent.config.Marketplace;
 import dev.odometer.agent.config.OdometerConfig;
@@ -33,7 +34,7 @@ public final class DeliveryStage {
      * accumulator's sink.
      */
     public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client,
-                                     PendingStore store, Clock clock) {
+                                     RecordStore store, Clock clock) {
         DeliveryStats stats = new DeliveryStats(store);
         ConfigHints hints = ConfigHints.forConfig(config);
         boolean rebill = config.inDoubtPolicy() == InDoubtPolicy.REBILL;

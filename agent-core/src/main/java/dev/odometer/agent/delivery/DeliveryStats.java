@@ -1,5 +1,6 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Counts what the delivery stage did; read through JMX and the periodic summary line. */
 public final class DeliveryStats implements DeliveryStatsMBean {
-    private final PendingStore store;
+    private final RecordStore store;
     private final AtomicLong recordsSealed = new AtomicLong();
     private final AtomicLong unitsSealed = new AtomicLong();
     private final AtomicLong recordsDelivered = new AtomicLong();
@@ -21,7 +22,7 @@ public final class DeliveryStats implements DeliveryStatsMBean {
     private volatile String lastError = "";
     private volatile Instant lastSuccess;
 
-    public DeliveryStats(PendingStore store) {
+    public DeliveryStats(RecordStore store) {
         this.store = store;
     }
 

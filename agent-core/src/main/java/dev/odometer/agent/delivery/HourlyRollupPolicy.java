@@ -1,5 +1,7 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.PendingRecord;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Duration;
@@ -43,7 +45,7 @@ final class HourlyRollupPolicy implements DeliveryPolicy {
     }
 
     @Override
-    public void beforeBatch(PendingStore store, Instant now) {
+    public void beforeBatch(RecordStore store, Instant now) {
         Instant open = now.minus(GRACE).truncatedTo(ChronoUnit.HOURS);
         // the parts of closed hours, and the events, which are stamped at their closed hour
         Map<String, List<UsageRecord>> closedParts = new TreeMap<>();
@@ -72,7 +74,7 @@ final class HourlyRollupPolicy implements DeliveryPolicy {
      * already rolled up goes to the first hour after the latest one rolled up, once that hour
      * has closed; stalled events join the first event made.
      */
-    private void rollUp(PendingStore store, String dimension, List<UsageRecord> parts,
+    private void rollUp(RecordStore store, String dimension, List<UsageRecord> parts,
                         Instant open, List<UsageRecord> stalled) {
         Instant done = store.rolledUpThrough(dimension);
         TreeMap<Instant, List<UsageRecord>> byHour = new TreeMap<>();
@@ -109,7 +111,7 @@ final class HourlyRollupPolicy implements DeliveryPolicy {
         return String.join("+", aliases);
     }
 
-    private void settleOld(PendingStore store, Instant now) {
+    private void settleOld(RecordStore store, Instant now) {
         boolean near = false;
         for (PendingRecord old : store.pendingBefore(now.minus(WARN_AFTER))) {
             UsageRecord record = old.record();
@@ -148,7 +150,7 @@ final class HourlyRollupPolicy implements DeliveryPolicy {
      * them into that hour's event (or, if that one is rolled up already, the first after it).
      */
     @Override
-    public void slotTaken(PendingStore store, UsageRecord event, String why) {
+    public void slotTaken(RecordStore store, UsageRecord event, String why) {
         Instant next = hourOf(event).plus(HOUR);
         UsageRecord part = UsageRecord.seal(event.skuAlias(), event.skuId(), event.quantity(),
                 next);

@@ -1,5 +1,7 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.PendingRecord;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Duration;
@@ -22,7 +24,7 @@ final class OneHourWindowPolicy implements DeliveryPolicy {
     }
 
     @Override
-    public void beforeBatch(PendingStore store, Instant now) {
+    public void beforeBatch(RecordStore store, Instant now) {
         Instant renewBefore = now.minus(RENEW_AFTER);
         Instant expiredBefore = now.minus(EXPIRES_AFTER);
         for (PendingRecord pending : store.pendingBefore(renewBefore)) {
@@ -42,7 +44,7 @@ final class OneHourWindowPolicy implements DeliveryPolicy {
     }
 
     /** Drops or bills again a record in doubt that has become too old, and says which. */
-    static void settleInDoubt(PendingStore store, UsageRecord record, Instant now,
+    static void settleInDoubt(RecordStore store, UsageRecord record, Instant now,
                               boolean rebill, String tooOldTo) {
         UsageRecord rebilled = rebill ? UsageRecord.seal(record.skuAlias(), record.skuId(),
                 record.quantity(), now) : null;

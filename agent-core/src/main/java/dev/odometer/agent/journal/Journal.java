@@ -1,7 +1,7 @@
 package dev.odometer.agent.journal;
 
-import dev.odometer.agent.delivery.PendingRecord;
-import dev.odometer.agent.delivery.PendingStore;
+import dev.odometer.agent.store.PendingRecord;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
@@ -38,7 +38,7 @@ import java.util.function.Predicate;
  * another. Bounded by {@code journal_max_bytes}: new usage is refused (and stays in the
  * counters) before the bound is reached, with a loud warning on the way.
  */
-public final class Journal implements PendingStore, AutoCloseable {
+public final class Journal implements RecordStore, AutoCloseable {
     static final String FILE = "journal.log";
     static final long ADOPT_EVERY_SECONDS = 10;
     private static final long MIN_COMPACT_BYTES = 256 * 1024;

@@ -1,6 +1,6 @@
 package dev.odometer.agent.journal;
 
-import dev.odometer.agent.delivery.PendingRecord;
+import dev.odometer.agent.store.PendingRecord;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import java.io.ByteArrayInputStream;

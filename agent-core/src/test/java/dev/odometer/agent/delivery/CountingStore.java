@@ -1,5 +1,7 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.PendingRecord;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Instant;
@@ -8,11 +10,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /** A pending store that counts the records it hands out. */
-final class CountingStore implements PendingStore {
-    private final PendingStore store;
+final class CountingStore implements RecordStore {
+    private final RecordStore store;
     long handedOut;
 
-    CountingStore(PendingStore store) {
+    CountingStore(RecordStore store) {
         this.store = store;
     }
 

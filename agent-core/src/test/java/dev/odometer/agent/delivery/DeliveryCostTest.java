@@ -1,5 +1,6 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.RecordStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.odometer.agent.delivery.backoff.Backoff;
@@ -68,7 +69,7 @@ class DeliveryCostTest {
         }
     }
 
-    private DeliveryLoop loop(PendingStore store, MarketplaceClient client, DeliveryPolicy policy) {
+    private DeliveryLoop loop(RecordStore store, MarketplaceClient client, DeliveryPolicy policy) {
         return new DeliveryLoop(() -> client, store, new DeliveryStats(store),
                 Backoff.builder().random(new Random(1)).build(), clock,
                 new ConfigHints("odometer.yaml", "product_id", "p"), () -> { }, policy);

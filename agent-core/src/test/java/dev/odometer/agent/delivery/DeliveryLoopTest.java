@@ -1,5 +1,7 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.StoringSink;
+import dev.odometer.agent.store.RecordStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -143,7 +145,7 @@ class DeliveryLoopTest {
         for (int i = 0; i < count; i++) {
             records.add(UsageRecord.seal(alias, "sku-" + alias, i + 1, clock.instant()));
         }
-        loop.accept(records);
+        new StoringSink(store, loop).accept(records);
         return records;
     }
 
@@ -419,11 +421,11 @@ class DeliveryLoopTest {
         DeliveryLoop small = new DeliveryLoop(() -> null, tiny, new DeliveryStats(tiny),
                 Backoff.builder().build(), clock, new ConfigHints("f", "product_id", "p"),
                 () -> { }, new OneHourWindowPolicy(false));
-        small.accept(List.of(UsageRecord.seal("a", "s", 1, START)));
+        new StoringSink(tiny, small).accept(List.of(UsageRecord.seal("a", "s", 1, START)));
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.accept(List.of(
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StoringSink(tiny, small).accept(List.of(
                 UsageRecord.seal("a", "s", 1, START), UsageRecord.seal("a", "s", 1, START))))
-                .isInstanceOf(PendingStore.StoreFullException.class);
+                .isInstanceOf(RecordStore.StoreFullException.class);
         assertThat(tiny.pendingRecords()).isEqualTo(1);
     }
 }

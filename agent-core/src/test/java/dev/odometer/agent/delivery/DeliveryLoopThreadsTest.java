@@ -1,5 +1,6 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.StoringSink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -149,7 +150,7 @@ class DeliveryLoopThreadsTest {
         for (int i = 0; i < count; i++) {
             records.add(UsageRecord.seal("email", "sku-email", 1, clock.instant()));
         }
-        loop.accept(records);
+        new StoringSink(store, loop).accept(records);
         return records;
     }
 

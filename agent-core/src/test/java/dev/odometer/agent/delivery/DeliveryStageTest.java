@@ -1,5 +1,6 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.StoringSink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,10 +51,11 @@ class DeliveryStageTest {
         OdometerConfig config = ConfigLoader.parse(Paths.get("odometer.yaml"), String.join("\n",
                 "marketplace: yandex", "product_id: p", "auth: {type: token, token: t}",
                 "validate_on_start: false", "skus:", "  email: {sku_id: s}", ""));
-        DeliveryLoop loop = DeliveryStage.start(config, AcceptingClient::new,
-                new InMemoryPendingStore(100), Clock.systemUTC());
+        InMemoryPendingStore store = new InMemoryPendingStore(100);
+        DeliveryLoop loop = DeliveryStage.start(config, AcceptingClient::new, store,
+                Clock.systemUTC());
         try {
-            loop.accept(List.of(UsageRecord.seal("email", "s", 7, Instant.now())));
+            new StoringSink(store, loop).accept(List.of(UsageRecord.seal("email", "s", 7, Instant.now())));
 
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(DeliveryStage.MBEAN_NAME);

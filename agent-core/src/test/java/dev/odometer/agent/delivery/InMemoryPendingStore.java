@@ -1,5 +1,7 @@
 package dev.odometer.agent.delivery;
 
+import dev.odometer.agent.store.PendingRecord;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Instant;
@@ -20,7 +22,7 @@ import java.util.function.Predicate;
  * A bounded pending store in memory, for tests of the delivery loop and its policies: the same
  * contract as the journal without a disk.
  */
-final class InMemoryPendingStore implements PendingStore {
+final class InMemoryPendingStore implements RecordStore {
     private final int maxRecords;
     private final Map<UUID, UsageRecord> pending = new LinkedHashMap<>();
     private final Set<UUID> possiblyReceived = new HashSet<>();

@@ -3,7 +3,7 @@ package dev.odometer.agent.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.odometer.agent.delivery.PendingStore;
+import dev.odometer.agent.store.RecordStore;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import dev.odometer.agent.testing.LogCapture;
@@ -313,7 +313,7 @@ class JournalTest {
                 journal.add(batch);
                 accepted.addAll(batch);
             }
-        }).isInstanceOf(PendingStore.StoreFullException.class)
+        }).isInstanceOf(RecordStore.StoreFullException.class)
                 .hasMessageContaining("journal_max_bytes").hasMessageContaining("stays counted");
         assertThat(journal.sizeOnDisk()).isLessThanOrEqualTo(16 * 1024);
         assertThat(log.lines).anyMatch(l -> l.contains("delivery has been failing"));

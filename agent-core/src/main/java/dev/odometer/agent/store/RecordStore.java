@@ -1,4 +1,4 @@
-package dev.odometer.agent.delivery;
+package dev.odometer.agent.store;
 
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * <p>What it hands out are {@link PendingRecord} snapshots: the delivery policies ask those
  * their questions. Handing out costs what is handed out, never the whole backlog.
  */
-public interface PendingStore {
+public interface RecordStore {
     /**
      * Takes newly sealed records; when this returns they are as safe as the store can make them.
      *
@@ -117,7 +117,7 @@ public interface PendingStore {
     /** Records parked after a permanent rejection. */
     int parkedRecords();
 
-    /** Thrown by {@link PendingStore#add} at the store's bound. */
+    /** Thrown by {@link RecordStore#add} at the store's bound. */
     final class StoreFullException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -1,4 +1,4 @@
-package dev.odometer.agent.delivery;
+package dev.odometer.agent.store;
 
 import dev.odometer.agent.record.UsageRecord;
 import java.util.Objects;
@@ -24,7 +24,7 @@ public final class PendingRecord {
         return record;
     }
 
-    /** Made by {@link PendingStore#rollUp} (an Azure hour's event). */
+    /** Made by {@link RecordStore#rollUp} (an Azure hour's event). */
     public boolean isRolledUp() {
         return rolledUp;
     }
