@@ -50,7 +50,13 @@ public final class ConfigLoader {
     private static final Set<String> ROOT_KEYS = keys("marketplace", "product_id",
             "product_instance_id", "endpoint", "auth", "flush_interval", "journal_dir",
             "journal_max_bytes", "shutdown_timeout", "in_doubt_policy", "validate_on_start",
-            "resource_id", "resource_uri", "plan_id", "skus");
+            "resource_id", "resource_uri", "plan_id", "skus", "cluster");
+    private static final Set<String> CLUSTER_KEYS = keys("postgres", "node_id");
+    private static final Set<String> POSTGRES_KEYS = keys("url", "user", "user_env", "password",
+            "password_env", "schema");
+    /** What PostgreSQL takes as an unquoted identifier (lower case, so no quoting needed). */
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,100}");
     private static final Set<String> AUTH_KEYS = keys("type", "token_env", "token", "key_file",
             "metadata_url", "iam_endpoint");
     private static final Set<String> AZURE_AUTH_KEYS = keys("type", "tenant_id", "client_id",
@@ -187,9 +193,10 @@ public final class ConfigLoader {
         }
         boolean validateOnStart = bool(top, "validate_on_start", true);
         Map<String, SkuConfig> skus = skus(top, marketplace);
+        ClusterConfig cluster = cluster(top, marketplace);
         return new OdometerConfig(file, marketplace, productId, productInstanceId, endpoint, auth,
                 flushInterval, journalDir, journalMaxBytes, shutdownTimeout, inDoubtPolicy,
-                validateOnStart, skus, azure, azureAuth);
+                validateOnStart, skus, azure, azureAuth, cluster);
     }
 
     private static Node compose(String name, String text) throws ConfigException {
@@ -210,6 +217,79 @@ public final class ConfigLoader {
         } catch (YAMLException | IOException e) {
             throw new ConfigException(name + ": not valid YAML: " + e.getMessage());
         }
+    }
+
+    private static ClusterConfig cluster(YamlSection top, Marketplace marketplace)
+            throws ConfigException {
+        YamlSection cluster = top.section("cluster", CLUSTER_KEYS);
+        if (cluster == null) {
+            return null;
+        }
+        if (marketplace == Marketplace.LOG) {
+            throw top.invalid("cluster", "is for a marketplace that bills (yandex, yandex-saas, "
+                    + "azure); marketplace: log only writes usage to the log.");
+        }
+        YamlSection postgres = cluster.section("postgres", POSTGRES_KEYS);
+        if (postgres == null) {
+            throw cluster.invalid("postgres", "is missing: give the database the replicas share, "
+                    + "e.g. postgres: {url: jdbc:postgresql://db:5432/app, user_env: "
+                    + "ODOMETER_PG_USER, password_env: ODOMETER_PG_PASSWORD}.");
+        }
+        String url = postgres.requiredString("url", "the JDBC URL of the database, e.g. "
+                + "jdbc:postgresql://db.internal:5432/app.");
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw postgres.invalid("url", "'" + url + "' is not a PostgreSQL JDBC URL: write "
+                    + "jdbc:postgresql://HOST:PORT/DATABASE.");
+        }
+        if (url.contains("password=")) {
+            throw postgres.invalid("url", "holds a password: give it with password_env (an "
+                    + "environment variable), so it stays out of files and logs.");
+        }
+        String user = postgres.string("user");
+        String userEnv = postgres.string("user_env");
+        if ((user == null) == (userEnv == null)) {
+            throw postgres.invalid(user == null ? "user_env" : "user", "give exactly one of "
+                    + "user_env (an environment variable holding the database user) and user.");
+        }
+        String password = postgres.string("password");
+        String passwordEnv = postgres.string("password_env");
+        if (password != null && passwordEnv != null) {
+            throw postgres.invalid("password", "give either password_env or password, not both.");
+        }
+        String schema = postgres.string("schema");
+        if (schema == null) {
+            schema = ClusterConfig.DEFAULT_SCHEMA;
+        } else if (!SCHEMA.matcher(schema).matches()) {
+            throw postgres.invalid("schema", "'" + schema + "' is not a plain schema name: use "
+                    + "lower-case letters, digits and _ (default odometer).");
+        }
+        String nodeId = cluster.string("node_id");
+        if (nodeId == null) {
+            nodeId = defaultNodeId();
+        } else if (!NODE_ID.matcher(nodeId).matches()) {
+            throw cluster.invalid("node_id", "'" + nodeId + "' is not a node name: use up to 100 "
+                    + "letters, digits and . _ - : @ (default: host name and pid).");
+        }
+        return new ClusterConfig(url, user, userEnv, password, passwordEnv, schema, nodeId);
+    }
+
+    /** Host name and pid: unique among live replicas, readable in the status output. */
+    private static String defaultNodeId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            // the kernel's name, not InetAddress.getLocalHost(): no DNS lookup in premain
+            try {
+                host = new String(Files.readAllBytes(Paths.get("/proc/sys/kernel/hostname")),
+                        StandardCharsets.UTF_8).trim();
+            } catch (IOException | RuntimeException e) {
+                host = "";
+            }
+            if (host.isEmpty()) {
+                host = "node";
+            }
+        }
+        String id = host.replaceAll("[^A-Za-z0-9_.:@-]", "_") + "-" + ProcessHandle.current().pid();
+        return id.length() > 100 ? id.substring(id.length() - 100) : id;
     }
 
     private static AzureTarget azureTarget(YamlSection top) throws ConfigException {

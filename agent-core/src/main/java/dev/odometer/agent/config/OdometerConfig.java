@@ -30,12 +30,13 @@ public final class OdometerConfig {
     private final Map<String, SkuConfig> skus;
     private final AzureTarget azure;
     private final AzureAuthConfig azureAuth;
+    private final ClusterConfig cluster;
 
     OdometerConfig(Path source, Marketplace marketplace, String productId, String productInstanceId,
                    URI endpoint, AuthConfig auth, Duration flushInterval, Path journalDir,
                    long journalMaxBytes, Duration shutdownTimeout, InDoubtPolicy inDoubtPolicy,
                    boolean validateOnStart, Map<String, SkuConfig> skus, AzureTarget azure,
-                   AzureAuthConfig azureAuth) {
+                   AzureAuthConfig azureAuth, ClusterConfig cluster) {
         this.source = source;
         this.marketplace = marketplace;
         this.productId = productId;
@@ -51,6 +52,15 @@ public final class OdometerConfig {
         this.skus = Collections.unmodifiableMap(new LinkedHashMap<>(skus));
         this.azure = azure;
         this.azureAuth = azureAuth;
+        this.cluster = cluster;
+    }
+
+    /**
+     * The {@code cluster:} section: replicas share a PostgreSQL store; null when the process
+     * meters and delivers alone.
+     */
+    public ClusterConfig cluster() {
+        return cluster;
     }
 
     /** The file this config was read from, for messages. */

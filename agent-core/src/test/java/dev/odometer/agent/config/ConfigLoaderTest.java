@@ -95,7 +95,7 @@ class ConfigLoaderTest {
                         + "mean 'flush_interval'? Known keys: marketplace, product_id, "
                         + "product_instance_id, endpoint, auth, flush_interval, journal_dir, "
                         + "journal_max_bytes, shutdown_timeout, in_doubt_policy, "
-                        + "validate_on_start, resource_id, resource_uri, plan_id, skus.");
+                        + "validate_on_start, resource_id, resource_uri, plan_id, skus, cluster.");
     }
 
     @ParameterizedTest
