@@ -2,6 +2,7 @@ package dev.odometer.agent;
 
 import dev.odometer.agent.accumulate.Accumulator;
 import dev.odometer.agent.accumulate.SlotReader;
+import dev.odometer.agent.cluster.ClusterStage;
 import dev.odometer.agent.bootstrap.Counters;
 import dev.odometer.agent.config.ConfigException;
 import dev.odometer.agent.config.ConfigLoader;
@@ -84,6 +85,16 @@ final class AgentStarter {
                 return;
             }
         }
+        ClusterStage.Login clusterLogin = null;
+        if (config.cluster() != null) {
+            // the cluster's classes (and JDBC) load only with cluster:
+            try {
+                clusterLogin = ClusterStage.login(config, System.getenv());
+            } catch (ConfigException invalid) {
+                unmetered(invalid.getMessage());
+                return;
+            }
+        }
         Journal journal = null;
         if (client != null) {
             try {
@@ -101,7 +112,13 @@ final class AgentStarter {
         if (journal == null) {
             sink = new LoggingRecordSink();
         } else {
-            sink = new StoringSink(journal, DeliveryStage.start(config, client, journal, clock));
+            StoringSink.Downstream next;
+            if (config.cluster() == null) {
+                next = DeliveryStage.start(config, client, journal, clock);
+            } else {
+                next = ClusterStage.start(config, clusterLogin, client, journal, clock);
+            }
+            sink = new StoringSink(journal, next);
         }
         Accumulator accumulator = new Accumulator(new ArrayList<>(config.skus().values()),
                 new CounterSlots(), sink, clock);

@@ -8,6 +8,7 @@ import dev.odometer.agent.marketplace.DeliveryException;
 import dev.odometer.agent.marketplace.MarketplaceClient;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.marketplace.SendResult;
+import dev.odometer.agent.store.StoreUnavailableException;
 import dev.odometer.agent.store.StoringSink;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Clock;
@@ -41,6 +42,7 @@ import java.util.function.Supplier;
 public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
     static final Duration RECHECK_WAITING = Duration.ofSeconds(5);
+    private static final Duration STORE_RETRY = Duration.ofSeconds(5);
     private static final Duration PAUSE_BETWEEN_REFUSALS = Duration.ofMillis(50);
     private static final Duration SHUTDOWN_RETRY_BASE = Duration.ofMillis(250);
     private static final Duration SHUTDOWN_RETRY_CAP = Duration.ofSeconds(2);
@@ -74,6 +76,8 @@ public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable
     /** SKU ids with a record that failed alone: their records go alone. */
     private final Set<String> suspects = new HashSet<>();
     private DeliveryException.Kind failingWith;
+    /** Why the store refused the last step, while it does; null when it answers. */
+    private String storeTrouble;
     private Instant nextSummary;
     private String lastSummary = "";
 
@@ -136,7 +140,10 @@ public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable
                 }
                 Thread.interrupted(); // not ours to obey: see await
                 wait = deliverOnce();
+                storeBack();
                 logSummaryIfDue();
+            } catch (StoreUnavailableException unavailable) {
+                wait = storeUnavailable(unavailable);
             } catch (Throwable e) {
                 LOG.error("delivery failed unexpectedly; retrying", e);
                 wait = Duration.ofSeconds(5);
@@ -300,6 +307,26 @@ public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable
         return progress;
     }
 
+    /**
+     * The store (the cluster's database) cannot be reached or refused a step: nothing is sent
+     * while it is so; one line when it begins, one when it ends.
+     */
+    private Duration storeUnavailable(StoreUnavailableException unavailable) {
+        if (storeTrouble == null) {
+            LOG.warn("delivery pauses: " + unavailable.getMessage() + "; it resumes when the "
+                    + "store answers again (checked every " + STORE_RETRY.getSeconds() + " s)");
+        }
+        storeTrouble = unavailable.getMessage();
+        return STORE_RETRY;
+    }
+
+    private void storeBack() {
+        if (storeTrouble != null) {
+            LOG.info("delivery resumes: the store answers again");
+            storeTrouble = null;
+        }
+    }
+
     private void onFailure(DeliveryException failure, List<UsageRecord> batch, Duration delay) {
         failuresInARow++;
         stats.failed(failure.getMessage());
@@ -449,7 +476,14 @@ public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable
                 .waitingForAPerson(SHUTDOWN_RETRY_BASE, SHUTDOWN_RETRY_CAP)
                 .maxRetryAfter(timeLeft).build();
         while (true) {
-            Duration wait = deliverOnce();
+            Duration wait;
+            try {
+                wait = deliverOnce();
+            } catch (StoreUnavailableException unavailable) {
+                LOG.warn("shutdown: " + unavailable.getMessage() + "; what waits is delivered "
+                        + "by the node that delivers next");
+                break;
+            }
             if (wait == null || wait == RECHECK_WAITING) {
                 break; // nothing sendable is left; the rest waits in the journal
             }
@@ -466,9 +500,15 @@ public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable
                 }
             }
         }
-        int left = store.pendingRecords();
-        LOG.info("shutdown: " + stats.summary() + (left == 0 ? "" : "; " + left
-                + " records (" + store.pendingUnits() + " units) were not delivered in time"));
+        String left;
+        try {
+            int records = store.pendingRecords();
+            left = records == 0 ? "" : "; " + records + " records (" + store.pendingUnits()
+                    + " units) were not delivered in time";
+        } catch (StoreUnavailableException unavailable) {
+            left = "";
+        }
+        LOG.info("shutdown: " + stats.summary() + left);
     }
 
     private Thread stopWorker() {

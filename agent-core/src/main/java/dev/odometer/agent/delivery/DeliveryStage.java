@@ -35,7 +35,17 @@ public final class DeliveryStage {
      */
     public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client,
                                      RecordStore store, Clock clock) {
+        return start(config, client, store, clock, NodeRole.ALONE);
+    }
+
+    /**
+     * Starts the delivery thread over {@code store}; {@code role} says whether this process
+     * delivers (in a cluster, the store itself holds back what this node may not send).
+     */
+    public static DeliveryLoop start(OdometerConfig config, Supplier<MarketplaceClient> client,
+                                     RecordStore store, Clock clock, NodeRole role) {
         DeliveryStats stats = new DeliveryStats(store);
+        stats.role(role);
         ConfigHints hints = ConfigHints.forConfig(config);
         boolean rebill = config.inDoubtPolicy() == InDoubtPolicy.REBILL;
         DeliveryPolicy policy = config.marketplace() == Marketplace.AZURE

@@ -1,6 +1,7 @@
 package dev.odometer.agent.delivery;
 
 import dev.odometer.agent.store.RecordStore;
+import dev.odometer.agent.store.StoreUnavailableException;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import java.time.Instant;
@@ -21,9 +22,25 @@ public final class DeliveryStats implements DeliveryStatsMBean {
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private volatile String lastError = "";
     private volatile Instant lastSuccess;
+    private volatile NodeRole role = NodeRole.ALONE;
 
     public DeliveryStats(RecordStore store) {
         this.store = store;
+    }
+
+    /** What this process is in a cluster; {@link NodeRole#ALONE} without {@code cluster:}. */
+    public void role(NodeRole role) {
+        this.role = role;
+    }
+
+    @Override
+    public boolean isDeliveringNode() {
+        return role.delivers();
+    }
+
+    @Override
+    public String getRole() {
+        return role.describe();
     }
 
     void sealed(List<UsageRecord> records) {
@@ -88,17 +105,29 @@ public final class DeliveryStats implements DeliveryStatsMBean {
 
     @Override
     public long getRecordsPending() {
-        return store.pendingRecords();
+        try {
+            return store.pendingRecords();
+        } catch (StoreUnavailableException unavailable) {
+            return -1; // the cluster's database cannot say now
+        }
     }
 
     @Override
     public long getUnitsPending() {
-        return store.pendingUnits();
+        try {
+            return store.pendingUnits();
+        } catch (StoreUnavailableException unavailable) {
+            return -1; // the cluster's database cannot say now
+        }
     }
 
     @Override
     public long getRecordsParked() {
-        return store.parkedRecords();
+        try {
+            return store.parkedRecords();
+        } catch (StoreUnavailableException unavailable) {
+            return -1; // the cluster's database cannot say now
+        }
     }
 
     @Override
@@ -114,7 +143,9 @@ public final class DeliveryStats implements DeliveryStatsMBean {
 
     /** One line for the log. */
     String summary() {
-        return "sealed " + getUnitsSealed() + " units in " + getRecordsSealed() + " records; "
+        NodeRole current = role;
+        return (current == NodeRole.ALONE ? "" : current.describe() + "; ")
+                + "sealed " + getUnitsSealed() + " units in " + getRecordsSealed() + " records; "
                 + "delivered " + getUnitsDelivered() + " units in " + getRecordsDelivered()
                 + " records (" + getRecordsDuplicate() + " duplicates); pending "
                 + getUnitsPending() + " units in " + getRecordsPending() + " records; parked "

@@ -33,4 +33,13 @@ public interface DeliveryStatsMBean {
 
     /** When the marketplace last answered a send, ISO-8601, or empty. */
     String getLastSuccess();
+
+    /**
+     * Whether this process sends to the marketplace: always without {@code cluster:}; in a
+     * cluster, only the node that holds the delivery lease.
+     */
+    boolean isDeliveringNode();
+
+    /** This process's part, one line: alone, or which node of the cluster delivers. */
+    String getRole();
 }

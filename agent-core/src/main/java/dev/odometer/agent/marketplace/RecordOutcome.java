@@ -17,6 +17,12 @@ public enum RecordOutcome {
      */
     DUPLICATE(Kind.DELIVERED, "already delivered earlier under the same uuid (on Azure: for the"
             + " same dimension and hour): nothing to do"),
+    /**
+     * Not a marketplace's answer: the record is in the cluster's database (with {@code
+     * cluster:}), which answers for it from then on; the local journal is done with it.
+     */
+    FORWARDED(Kind.DELIVERED, "stored in the cluster's database, from where the delivering "
+            + "node sends it"),
     /** Older than the marketplace accepts (one hour for Yandex): never acceptable under this uuid. */
     EXPIRED(Kind.PERMANENT,
             "too old to be accepted (Yandex takes usage at most one hour old): keep the agent able"

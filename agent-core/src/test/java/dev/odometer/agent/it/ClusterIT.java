@@ -1,0 +1,437 @@
+package dev.odometer.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.acme.app.PhasedApp;
+import com.acme.app.SteadyApp;
+import dev.odometer.emulator.EmulatorSettings;
+import dev.odometer.emulator.FaultSettings;
+import dev.odometer.emulator.Ledger;
+import dev.odometer.emulator.MarketplaceEmulator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replicas: three agent JVMs, each with a journal of its own (a container's disk), share one
+ * real PostgreSQL ({@code cluster:}) and the emulator. One bill, whoever seals and whoever
+ * delivers: Azure's hour is one event with every node's sum; a delivering node killed in the
+ * middle of a batch, its disk gone, is replaced; the database down for a minute loses nothing;
+ * nodes come and go while traffic runs.
+ */
+class ClusterIT {
+    private static final Pattern PROGRESS = Pattern.compile("t=(\\d+) calls=(\\d+)");
+    private static final Pattern PAUSED = Pattern.compile("PAUSED request=(\\d+) email=(\\d+)");
+    private static final Duration FLUSH = Duration.ofMillis(100);
+    private static int schemas;
+
+    private static Path dataDir;
+    private static ClusterDatabase database;
+
+    @TempDir
+    Path work;
+
+    private MarketplaceEmulator emulator;
+    private String schema;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        dataDir = Files.createTempDirectory("odometer-cluster-pg");
+        database = ClusterDatabase.start(dataDir);
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        database.close();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(Process::destroyForcibly);
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private void newCluster(EmulatorSettings settings) throws IOException {
+        emulator = MarketplaceEmulator.start(settings.withPort(0));
+        schema = "cluster_it_" + (++schemas);
+    }
+
+    // ---------------------------------------------------------------- Yandex
+
+    private Path yandexConfig(String node) throws IOException {
+        return Files.writeString(work.resolve(node + ".yaml"), String.join("\n",
+                "marketplace: yandex",
+                "product_id: demo-product",
+                "endpoint: " + emulator.baseUri(),
+                "auth: {type: token, token: demo-token}",
+                "flush_interval: " + FLUSH.toMillis() + "ms",
+                "journal_dir: " + journalOf(node),
+                "validate_on_start: false",
+                "skus:",
+                "  request: {sku_id: sku-request}",
+                database.clusterSection(schema, node), ""));
+    }
+
+    private Path journalOf(String node) {
+        return work.resolve(node).resolve("journal");
+    }
+
+    private ForkedJvm.Started steady(Path jdk, String node) throws IOException {
+        ForkedJvm.Started app = ForkedJvm.on(jdk).withAgent(yandexConfig(node))
+                .main(SteadyApp.class).start(work.resolve(node));
+        processes.add(app.process);
+        return app;
+    }
+
+    private static void say(ForkedJvm.Started app, String line) throws IOException {
+        OutputStream in = app.process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    private static long stopCalls(ForkedJvm.Started app) throws Exception {
+        say(app, "stop");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("DONE"));
+        Matcher m = Pattern.compile("DONE calls=(\\d+)").matcher(app.stdoutText());
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private long billed() {
+        return emulator.ledger().totalForSku("sku-request");
+    }
+
+    private String leader() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> database.leaseHolder(schema) != null);
+        return database.leaseHolder(schema);
+    }
+
+    private static String output(Map<String, ForkedJvm.Started> nodes) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, ForkedJvm.Started> node : nodes.entrySet()) {
+            text.append("\n--- ").append(node.getKey()).append(" stderr\n")
+                    .append(node.getValue().stderrText());
+        }
+        return text.toString();
+    }
+
+    @Test
+    void killNineOfTheDeliveringNodeMidBatchWithItsDiskGoneAnotherNodeFinishesTheWork()
+            throws Exception {
+        newCluster(EmulatorSettings.defaults());
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
+        for (String node : List.of("n1", "n2", "n3")) {
+            nodes.put(node, steady(jdk, node));
+        }
+        for (ForkedJvm.Started app : nodes.values()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        }
+        String leader = leader();
+        await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+
+        // every request now hangs for 3 s: the leader is killed with one in flight
+        emulator.faults().set(FaultSettings.none().withLatencyMs(3000));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                emulator.meteringRequestsInFlight() > 0);
+        ForkedJvm.Started killed = nodes.remove(leader);
+        long killedAt = System.currentTimeMillis();
+        killed.process.destroyForcibly(); // SIGKILL
+        killed.process.waitFor();
+        deleteRecursively(journalOf(leader)); // the container's disk dies with it
+        emulator.faults().set(FaultSettings.none());
+
+        long lastPrinted = 0;
+        long surelyForwarded = 0;
+        Matcher m = PROGRESS.matcher(killed.stdoutText());
+        while (m.find()) {
+            long at = Long.parseLong(m.group(1));
+            lastPrinted = Long.parseLong(m.group(2));
+            // a window and generous slack before the kill: sealed, journaled and forwarded
+            if (at <= killedAt - FLUSH.toMillis() - 2000) {
+                surelyForwarded = lastPrinted;
+            }
+        }
+        long survivors = 0;
+        for (ForkedJvm.Started app : nodes.values()) {
+            survivors += stopCalls(app);
+        }
+        long lower = surelyForwarded + survivors;
+        // the lease of the killed node runs out (45 s), then another node delivers it all
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(billed())
+                .as("a survivor delivers what the killed node forwarded%s", output(nodes))
+                .isGreaterThanOrEqualTo(lower));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                nodes.containsKey(database.leaseHolder(schema)));
+        // the followers stop first (their last records go to the database), the leader last
+        String holder = database.leaseHolder(schema);
+        for (Map.Entry<String, ForkedJvm.Started> node : nodes.entrySet()) {
+            if (!node.getKey().equals(holder)) {
+                node.getValue().process.destroy();
+                node.getValue().await();
+            }
+        }
+        nodes.get(holder).process.destroy();
+        ForkedJvm.Result last = nodes.get(holder).await();
+
+        assertThat(billed()).as("never billed twice: %s", last)
+                .isLessThanOrEqualTo(lastPrinted + SteadyApp.STEP + survivors)
+                .isGreaterThanOrEqualTo(lower);
+        assertThat(surelyForwarded).as("the kill came after real work").isPositive();
+    }
+
+    @Test
+    void theDatabaseDownForAMinuteAndBackLosesNothing() throws Exception {
+        newCluster(EmulatorSettings.defaults());
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
+        for (String node : List.of("n1", "n2", "n3")) {
+            nodes.put(node, steady(jdk, node));
+        }
+        leader();
+        await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+
+        database.down();
+        try {
+            for (ForkedJvm.Started app : nodes.values()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> app.stderrText()
+                        .contains("the cluster's database cannot be used"));
+            }
+            // the outage itself: a minute of real time, in which the apps go on working
+            Thread.sleep(Duration.ofSeconds(60).toMillis());
+        } finally {
+            database.up();
+        }
+        long calls = 0;
+        for (ForkedJvm.Started app : nodes.values()) {
+            calls += stopCalls(app);
+        }
+        long expected = calls;
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(billed())
+                .as("everything the journals kept is forwarded and delivered%s", output(nodes))
+                .isEqualTo(expected));
+        for (ForkedJvm.Started app : nodes.values()) {
+            String stderr = app.stderrText();
+            assertThat(count(stderr, "the cluster's database cannot be used"))
+                    .as("one line when the outage begins%s", output(nodes)).isEqualTo(1);
+            assertThat(stderr).contains("the cluster's database answers again");
+            app.process.destroy();
+            app.await();
+        }
+        assertThat(billed()).isEqualTo(expected);
+    }
+
+    @Test
+    void nodesAddedAndRemovedWhileTrafficRunsBillEveryCallOnce() throws Exception {
+        newCluster(EmulatorSettings.defaults());
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
+        nodes.put("n1", steady(jdk, "n1"));
+        nodes.put("n2", steady(jdk, "n2"));
+        String first = leader();
+        await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+
+        nodes.put("n3", steady(jdk, "n3"));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                nodes.get("n3").stdoutText().contains("calls="));
+        // the delivering node leaves (a scale-in): it hands the lease over as it stops
+        ForkedJvm.Started leaving = nodes.remove(first);
+        long calls = stopCalls(leaving);
+        leaving.process.destroy();
+        leaving.await();
+        String next = leader();
+        assertThat(next).isNotEqualTo(first);
+
+        for (ForkedJvm.Started app : nodes.values()) {
+            calls += stopCalls(app);
+        }
+        long expected = calls;
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(billed())
+                .as("%s", output(nodes)).isEqualTo(expected));
+        for (ForkedJvm.Started app : nodes.values()) {
+            app.process.destroy();
+            app.await();
+        }
+        assertThat(billed()).isEqualTo(expected);
+        assertThat(emulator.ledger().rejectionsByReason()).doesNotContainKey("INVALID_ID");
+    }
+
+    @Test
+    void withoutClusterNoJdbcClassLoadsAndWithItTheDriverIsTheAgentsOwn() throws Exception {
+        newCluster(EmulatorSettings.defaults());
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        List<String> alone = classesLoaded(jdk, "alone", false);
+        List<String> inCluster = classesLoaded(jdk, "clustered", true);
+
+        assertThat(alone).as("JDBC, the driver or the cluster's classes without cluster:")
+                .noneMatch(name -> name.startsWith("java.sql.") || name.contains("postgresql")
+                        || name.startsWith("dev.odometer.agent.cluster."));
+        assertThat(inCluster).as("with cluster: the agent's relocated driver, and no other")
+                .anyMatch(name -> name.startsWith("dev.odometer.agent.shaded.org.postgresql."))
+                .noneMatch(name -> name.startsWith("org.postgresql."));
+    }
+
+    private List<String> classesLoaded(Path jdk, String node, boolean cluster) throws Exception {
+        Path config = yandexConfig(node);
+        if (!cluster) {
+            String text = Files.readString(config);
+            config = Files.writeString(config, text.substring(0, text.indexOf("cluster:")));
+        }
+        Path log = work.resolve(node + "-classes.log");
+        ForkedJvm.Started app = ForkedJvm.on(jdk).withAgent(config)
+                .jvmArg("-Xlog:class+load=info:file=" + log)
+                .main(SteadyApp.class).start(work.resolve(node));
+        processes.add(app.process);
+        long before = billed();
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        long calls = stopCalls(app);
+        await().atMost(Duration.ofSeconds(60)).until(() -> billed() - before == calls);
+        app.process.destroy();
+        app.await();
+        List<String> classes = new ArrayList<>();
+        Pattern loaded = Pattern.compile("\\] (\\S+) source:");
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            Matcher m = loaded.matcher(line);
+            if (m.find()) {
+                classes.add(m.group(1));
+            }
+        }
+        return classes;
+    }
+
+    // ---------------------------------------------------------------- Azure
+
+    private Path azureConfig(String node, Path offsetFile) throws IOException {
+        return Files.writeString(work.resolve(node + ".yaml"), String.join("\n",
+                "marketplace: azure",
+                "resource_id: demo-subscription",
+                "plan_id: demo-plan",
+                "endpoint: " + emulator.baseUri(),
+                "auth:",
+                "  type: client-credentials",
+                "  tenant_id: demo-tenant",
+                "  client_id: demo-client",
+                "  client_secret_env: ODOMETER_TEST_SECRET",
+                "  login_endpoint: " + emulator.baseUri(),
+                "flush_interval: " + FLUSH.toMillis() + "ms",
+                "journal_dir: " + journalOf(node),
+                "skus:",
+                "  request: {dimension: request}",
+                "  email: {dimension: email}",
+                database.clusterSection(schema, node), ""));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
+    void threeReplicasInOneAzureHourBillOneEventWithTheExactSum(Path jdk) throws Exception {
+        Instant now = Instant.now();
+        Instant hour = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Duration offset = Duration.between(now, hour.plus(Duration.ofMinutes(5)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        newCluster(EmulatorSettings.defaults().withClockOffset(offset));
+        Path offsetFile = Files.writeString(work.resolve("clock-offset"),
+                String.valueOf(offset.getSeconds()));
+
+        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
+        for (String node : List.of("n1", "n2", "n3")) {
+            ForkedJvm.Started app = ForkedJvm.on(jdk).withAgent(azureConfig(node, offsetFile))
+                    .jvmArg("-Dodometer.testing.clockOffsetFile=" + offsetFile)
+                    .env("ODOMETER_TEST_SECRET", "demo-secret")
+                    .main(PhasedApp.class).start(work.resolve(node));
+            processes.add(app.process);
+            nodes.put(node, app);
+        }
+        long request = 0;
+        long email = 0;
+        for (ForkedJvm.Started app : nodes.values()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("READY"));
+            long[] made = phase(app);
+            request += made[0];
+            email += made[1];
+        }
+        long[] expected = {request, email};
+        // every node's usage is in the database before the hour closes
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new long[] {
+            database.sealedUnits(schema, "request"), database.sealedUnits(schema, "email")})
+                .as("%s", output(nodes)).containsExactly(expected));
+
+        emulator.clock().advance(Duration.ofHours(1));
+        Files.writeString(offsetFile, String.valueOf(offset.plus(Duration.ofHours(1))
+                .getSeconds()));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(accepted())
+                .as("%s", output(nodes))
+                .isEqualTo(Map.of("request", Map.of(hour, request), "email", Map.of(hour, email))));
+        for (ForkedJvm.Started app : nodes.values()) {
+            say(app, "exit");
+            app.await();
+        }
+        assertThat(accepted()).hasSize(2);
+        assertThat(emulator.ledger().azureRejectionsByStatus()).as("no second event for the hour")
+                .isEmpty();
+    }
+
+    private static long[] phase(ForkedJvm.Started app) throws Exception {
+        say(app, "run");
+        Thread.sleep(300); // the calls run for a moment: what they count is read below
+        say(app, "pause");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("PAUSED"));
+        Matcher m = PAUSED.matcher(app.stdoutText());
+        assertThat(m.find()).isTrue();
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+    }
+
+    /** Accepted events: dimension -> hour -> quantity. */
+    private Map<String, Map<Instant, Long>> accepted() {
+        Map<String, Map<Instant, Long>> events = new TreeMap<>();
+        for (Ledger.AzureEvent event : emulator.ledger().azureEvents()) {
+            Long previous = events.computeIfAbsent(event.dimension(), k -> new TreeMap<>())
+                    .put(event.hour(), event.quantity().longValueExact());
+            assertThat(previous).as("one event per dimension and hour").isNull();
+        }
+        return events;
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
