@@ -49,7 +49,6 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
     private boolean delivering;
     /** Why the database could not be used, while it cannot; null when it answers. */
     private String databaseTrouble;
-    private long forwardedWhileDown;
 
     ClusterNode(String nodeId, Journal journal, PostgresStore database, LeaderLease lease,
                 LeaderOnlyStore deliveryView) {
@@ -94,7 +93,7 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
                 renewLease();
                 nextLeaseNanos = System.nanoTime() + LEASE_EVERY.toNanos();
             }
-            databaseBack(forwarded);
+            databaseBack();
             return forwarded == FORWARD_BATCH ? Duration.ZERO : LEASE_EVERY;
         } catch (StoreUnavailableException unavailable) {
             databaseDown(unavailable);
@@ -116,9 +115,6 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
         }
         database.add(records);
         journal.answered(forwarded);
-        if (databaseTrouble != null) {
-            forwardedWhileDown += records.size();
-        }
         DeliveryLoop loop = delivery;
         if (loop != null) {
             loop.stored(records);
@@ -129,10 +125,10 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
     private void renewLease() {
         boolean held = lease.tryAcquireOrRenew();
         lease.heartbeat();
-        String current = held ? nodeId : lease.holder().nodeId();
+        String current = held ? nodeId : lease.holder();
         holder = current;
-        deliveryView.counts(database.pendingRecords(), database.pendingUnits(),
-                database.parkedRecords());
+        long[] counts = database.counts();
+        deliveryView.counts((int) counts[0], counts[1], (int) counts[2]);
         if (held && !delivering) {
             LOG.info("node " + nodeId + " delivers for the cluster now (it holds the delivery "
                     + "lease)");
@@ -153,15 +149,15 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
                     + ". Sealed usage is kept in the local journal (" + journal.directory()
                     + ", bounded by journal_max_bytes) and forwarded when the database is back;"
                     + " the application is not affected");
-            forwardedWhileDown = 0;
         }
         databaseTrouble = unavailable.getMessage();
     }
 
-    private void databaseBack(int forwarded) {
+    private void databaseBack() {
         if (databaseTrouble != null) {
-            LOG.info("the cluster's database answers again; forwarding what the journal kept ("
-                    + (forwardedWhileDown) + " records so far)");
+            LOG.info("the cluster's database answers again; the records the local journal kept "
+                    + "meanwhile are being forwarded (" + journal.pendingRecords() + " still in the "
+                    + "journal)");
             databaseTrouble = null;
         }
     }
@@ -227,6 +223,10 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
         }
         DeliveryLoop loop = delivery;
         if (loop != null) {
+            if (!lease.held()) {
+                // the last node out delivers: if the lease is free (its holder has stopped)
+                takeLeaseIfFree();
+            }
             if (lease.held()) {
                 loop.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } else {
@@ -237,6 +237,17 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
             lease.release();
         } catch (StoreUnavailableException unavailable) {
             // it expires on its own
+        }
+    }
+
+    private void takeLeaseIfFree() {
+        try {
+            if (lease.tryAcquireOrRenew()) {
+                LOG.info("shutdown: no other node delivers, so node " + nodeId + " delivers "
+                        + "what waits before it stops");
+            }
+        } catch (StoreUnavailableException unavailable) {
+            // nothing to deliver from then
         }
     }
 

@@ -126,7 +126,8 @@ public final class DeliveryLoop implements StoringSink.Downstream, AutoCloseable
 
     private void run() {
         try {
-            client();
+            // the HTTP stack is built when first needed (validation or the first batch), not
+            // here: a host that seals nothing for a while never loads it
             beforeFirstSend.run();
         } catch (Throwable e) {
             LOG.error("start-up validation failed unexpectedly", e);

@@ -390,7 +390,7 @@ class ClusterIT {
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(accepted())
                 .as("%s", output(nodes))
-                .isEqualTo(Map.of("request", Map.of(hour, request), "email", Map.of(hour, email))));
+                .isEqualTo(Map.of("request", Map.of(hour, expected[0]), "email", Map.of(hour, expected[1]))));
         for (ForkedJvm.Started app : nodes.values()) {
             say(app, "exit");
             app.await();
