@@ -71,6 +71,13 @@ final class ClusterDatabase implements AutoCloseable {
         return sum == null ? 0 : Long.parseLong(sum);
     }
 
+    /** Records waiting for delivery in the database. */
+    long pendingRecords(String schema) throws SQLException {
+        String count = single(schema, "SELECT count(*) FROM " + schema
+                + ".records WHERE state = 'pending'", null);
+        return count == null ? 0 : Long.parseLong(count);
+    }
+
     private String single(String schema, String sql, String parameter) throws SQLException {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
