@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
  * the application runs.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show per SKU what was delivered and what waits, from the journal "
-                + "(works while the application runs).")
+        description = "Show per SKU what was delivered and what waits, from the journal, or "
+                + "with cluster: from the cluster's database, per SKU and per node (works while "
+                + "the application runs).")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -35,6 +36,9 @@ final class StatusCommand implements Callable<Integer> {
         OdometerConfig parsed = config.load(err);
         if (parsed == null) {
             return ConfigOption.BAD_CONFIG;
+        }
+        if (parsed.cluster() != null) {
+            return new ClusterStatusPrinter(out, err).print(parsed);
         }
         JournalStatus status;
         try {
@@ -77,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
                 age == null ? "-" : human(age));
     }
 
-    private static String human(Duration age) {
+    static String human(Duration age) {
         long seconds = Math.max(0, age.getSeconds());
         if (seconds < 120) {
             return seconds + " s";

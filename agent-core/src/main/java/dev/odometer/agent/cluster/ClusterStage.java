@@ -65,13 +65,9 @@ public final class ClusterStage {
                                                Supplier<MarketplaceClient> client,
                                                Journal journal, Clock clock) {
         ClusterConfig cluster = config.cluster();
-        String user = login.user;
-        String password = login.password;
         // one connection for the cluster thread and one for the delivery thread
-        PostgresDatabase forwarding = new PostgresDatabase(cluster.url(), user, password,
-                cluster.schema());
-        PostgresDatabase delivering = new PostgresDatabase(cluster.url(), user, password,
-                cluster.schema());
+        PostgresDatabase forwarding = database(config, login);
+        PostgresDatabase delivering = database(config, login);
         LeaderLease lease = new LeaderLease(forwarding, cluster.nodeId());
         PostgresStore forwardTo = new PostgresStore(forwarding, cluster.nodeId(), lease);
         PostgresStore sendFrom = new PostgresStore(delivering, cluster.nodeId(), lease);
@@ -84,6 +80,12 @@ public final class ClusterStage {
         LOG.debug("node " + cluster.nodeId() + " of the cluster in " + cluster.url()
                 + " (schema " + cluster.schema() + ")");
         return node;
+    }
+
+    /** A connection to the cluster's database, opened on first use. */
+    public static PostgresDatabase database(OdometerConfig config, Login login) {
+        ClusterConfig cluster = config.cluster();
+        return new PostgresDatabase(cluster.url(), login.user, login.password, cluster.schema());
     }
 
     static String valueOf(OdometerConfig config, String key, String inline, String envName,

@@ -271,7 +271,9 @@ class ClusterIT {
         ForkedJvm.Started leaving = nodes.remove(first);
         long calls = stopCalls(leaving);
         leaving.process.destroy();
-        leaving.await();
+        ForkedJvm.Result left = leaving.await();
+        assertThat(left.stderr).as("the summary says who delivers")
+                .contains("shutdown: node " + first + " delivers for the cluster; sealed");
         String next = leader();
         assertThat(next).isNotEqualTo(first);
 
@@ -287,6 +289,23 @@ class ClusterIT {
         }
         assertThat(billed()).isEqualTo(expected);
         assertThat(emulator.ledger().rejectionsByReason()).doesNotContainKey("INVALID_ID");
+
+        String status = status(yandexConfig("n3"));
+        assertThat(status).as(status).contains("no node delivers now")
+                .containsPattern("request\\s+" + expected + "\\s+0\\s+0\\s+0")
+                .contains("n1", "n2", "n3");
+    }
+
+    /** What {@code java -jar odometer-agent.jar status} prints for a node's config. */
+    private String status(Path config) throws Exception {
+        Process cli = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", ForkedJvm.AGENT_JAR.toString(), "status", "--config",
+                config.toString()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("status.txt").toFile()).start();
+        assertThat(cli.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String text = Files.readString(work.resolve("status.txt"));
+        assertThat(cli.exitValue()).as(text).isZero();
+        return text;
     }
 
     @Test
