@@ -113,7 +113,7 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
             records.add(pending.record());
             forwarded.put(pending.record(), RecordOutcome.FORWARDED);
         }
-        database.add(records);
+        database.adopt(waiting); // as the journal knew them: events stay events, doubt stays
         journal.answered(forwarded);
         DeliveryLoop loop = delivery;
         if (loop != null) {

@@ -12,9 +12,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RecordOutcomeTest {
 
     @Test
-    void onlyAcceptedAndDuplicateAreDelivered() {
-        assertThat(only(RecordOutcome::isDelivered))
-                .containsExactlyInAnyOrder(RecordOutcome.ACCEPTED, RecordOutcome.DUPLICATE);
+    void onlyAcceptedAndDuplicateAreDeliveredAndForwardedSettlesALocalJournalsRecord() {
+        assertThat(only(RecordOutcome::isDelivered)).containsExactlyInAnyOrder(
+                RecordOutcome.ACCEPTED, RecordOutcome.DUPLICATE, RecordOutcome.FORWARDED);
     }
 
     @Test

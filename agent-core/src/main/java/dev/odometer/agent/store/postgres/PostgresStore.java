@@ -76,6 +76,37 @@ public final class PostgresStore implements RecordStore {
         });
     }
 
+    /**
+     * Stores records a journal held, as the journal knew them: an hour's event stays an event
+     * (never rolled up again) and a record an attempt may have reached stays in doubt (sent
+     * again only under its uuid). What a journal of an earlier, unclustered run left.
+     */
+    public void adopt(List<PendingRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        database.inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + s
+                    + ".records (uuid, sku_alias, sku_id, quantity, ts, node_id, rolled_up, "
+                    + "in_doubt) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING")) {
+                for (PendingRecord pending : records) {
+                    UsageRecord record = pending.record();
+                    insert.setObject(1, record.uuid());
+                    insert.setString(2, record.skuAlias());
+                    insert.setString(3, record.skuId());
+                    insert.setLong(4, record.quantity());
+                    insert.setObject(5, time(record.timestamp()));
+                    insert.setString(6, nodeId);
+                    insert.setBoolean(7, pending.isRolledUp());
+                    insert.setBoolean(8, pending.possiblyReceived());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
     private void insert(Connection connection, Collection<UsageRecord> records, String sealedBy,
                         boolean rolledUp) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + s
@@ -355,7 +386,7 @@ public final class PostgresStore implements RecordStore {
     /**
      * Prunes settled rows older than {@link #RETENTION} (at most once a minute), adding what
      * was delivered to the per SKU and node totals first, so the table stays bounded by what
-     * waits plus two days of traffic.
+     * waits plus two days of traffic; then refreshes the table's statistics.
      */
     @Override
     public void maintain() {
@@ -379,6 +410,14 @@ public final class PostgresStore implements RecordStore {
                 prune.setObject(1, cutoff);
                 return prune.executeUpdate();
             }
+        });
+        // fresh statistics: after a burst (an outage's backlog arriving) the planner would
+        // otherwise sort every pending row for each batch instead of reading the index in order
+        database.inTransaction(connection -> {
+            try (java.sql.Statement analyze = connection.createStatement()) {
+                analyze.execute("ANALYZE " + s + ".records");
+            }
+            return null;
         });
     }
 

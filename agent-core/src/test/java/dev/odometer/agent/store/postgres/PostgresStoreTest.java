@@ -72,6 +72,18 @@ class PostgresStoreTest {
     }
 
     @Test
+    void whatAJournalKnewOfARecordSurvivesItsForwarding() {
+        UsageRecord event = UsageRecord.seal("email", "sku-email", 40, HOUR);
+        UsageRecord inDoubt = record("email", 2, HOUR);
+        store.adopt(List.of(new PendingRecord(event, true, false),
+                new PendingRecord(inDoubt, false, true)));
+
+        List<PendingRecord> back = store.nextBatch(10);
+        assertThat(back.get(0).isRolledUp()).isTrue();
+        assertThat(back.get(1).possiblyReceived()).isTrue();
+    }
+
+    @Test
     void nextBatchPagesInOrderAndAsksThePredicate() {
         List<UsageRecord> sealed = new ArrayList<>();
         for (int i = 0; i < 450; i++) {
