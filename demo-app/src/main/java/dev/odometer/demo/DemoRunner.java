@@ -2,6 +2,7 @@ package dev.odometer.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,6 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The README's demo, end to end: starts the marketplace emulator, starts the demo service with
  * the Odometer agent, sends it a burst of traffic, stops it the way an orchestrator would
  * (SIGTERM), and prints per SKU what the service did against what the marketplace billed.
+ *
+ * <p>With {@code --replicas N}, N replicas of the service share one PostgreSQL ({@code cluster:}
+ * in their config), each with a journal of its own, behind a round-robin "load balancer": one
+ * bill for all of them.
  *
  * <p>Options: {@code --seconds N} (traffic duration, default 10), {@code --no-wait} (do not keep
  * the emulator up for the dashboard afterwards), {@code --root DIR} (the checkout).
@@ -54,6 +59,7 @@ public final class DemoRunner {
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
+        int replicas = 0;
         boolean wait = System.console() != null;
         Path root = Paths.get("").toAbsolutePath();
         for (int i = 0; i < args.length; i++) {
@@ -61,13 +67,17 @@ public final class DemoRunner {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--no-wait" -> wait = false;
                 case "--root" -> root = Paths.get(args[++i]).toAbsolutePath();
+                case "--replicas" -> replicas = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: DemoRunner [--seconds N] [--no-wait] [--root DIR]");
+                    System.err.println("usage: DemoRunner [--seconds N] [--replicas N] [--no-wait] "
+                            + "[--root DIR]");
                     System.exit(2);
                 }
             }
         }
-        System.exit(new DemoRunner(root).run(seconds, wait));
+        DemoRunner runner = new DemoRunner(root);
+        System.exit(replicas > 0 ? runner.runReplicas(seconds, wait, replicas)
+                : runner.run(seconds, wait));
     }
 
     int run(int seconds, boolean waitForDashboard) throws Exception {
@@ -133,6 +143,125 @@ public final class DemoRunner {
         }
     }
 
+    /**
+     * The same demo with {@code replicas} replicas of the service behind one database: the
+     * traffic goes round-robin to them, they are stopped one after another (the last one out
+     * delivers what waits), and billed is compared with what they all did.
+     */
+    int runReplicas(int seconds, boolean waitForDashboard, int replicas) throws Exception {
+        Files.createDirectories(out);
+        Path agentJar = jar("agent-core/target/odometer-agent.jar");
+        Path emulatorJar = jar("emulator/target/odometer-emulator.jar");
+        Path appJar = jar("demo-app/target/odometer-demo-app.jar");
+        Path databaseLibs = root.resolve("demo-app/target/demo-db");
+        if (!Files.isDirectory(databaseLibs)) {
+            throw new IllegalStateException(databaseLibs + " is missing: build first with "
+                    + "mvn -DskipTests package");
+        }
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        int emulatorPort = freePort();
+        Process emulator = start("emulator", List.of(java, "-jar", emulatorJar.toString(),
+                "--port", String.valueOf(emulatorPort)), Map.of());
+        Process database = null;
+        List<Process> apps = new ArrayList<>();
+        try {
+            awaitLine(out.resolve("emulator.log"), "listening on", emulator);
+            URI marketplace = URI.create("http://127.0.0.1:" + emulatorPort);
+            step("marketplace emulator up at " + marketplace);
+
+            database = start("database", List.of(java, "-cp", appJar + File.pathSeparator
+                    + databaseLibs.resolve("*"), DemoDatabase.class.getName(),
+                    out.resolve("database").toString()), Map.of());
+            int databasePort = Integer.parseInt(awaitLine(out.resolve("database.log"),
+                    "database listening on", database).replaceAll("\\D+", ""));
+            String url = "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres";
+            step("PostgreSQL up at " + url + " (the product's own database, which the replicas "
+                    + "share as their record store)");
+
+            List<URI> services = new ArrayList<>();
+            for (int k = 1; k <= replicas; k++) {
+                String node = "replica-" + k;
+                deleteRecursively(out.resolve(node));
+                Path config = writeReplicaConfig(marketplace, node, url);
+                int appPort = freePort();
+                Process app = start(node, List.of(java, "-javaagent:" + agentJar + "=config="
+                        + config, "-jar", appJar.toString(), String.valueOf(appPort)),
+                        Map.of("ODOMETER_DEMO_TOKEN", "demo-token"));
+                apps.add(app);
+                awaitLine(out.resolve(node + ".log"), "listening on", app);
+                services.add(URI.create("http://127.0.0.1:" + appPort));
+            }
+            step(replicas + " replicas of the demo mail service up at " + services + ", each "
+                    + "with the agent and a journal of its own (" + root.relativize(out)
+                    + "/replica-K/)");
+            step("sending traffic for " + seconds + " s, round-robin over the replicas");
+            long requests = traffic(services, Duration.ofSeconds(seconds));
+            Map<String, Long> done = new LinkedHashMap<>();
+            List<Map<String, Long>> served = new ArrayList<>();
+            for (URI service : services) {
+                Map<String, Long> one = longs(get(service.resolve("/stats")));
+                one.forEach((sku, units) -> done.merge(sku, units, Long::sum));
+                served.add(one);
+            }
+            step(requests + " requests sent; stopping the replicas with SIGTERM one after "
+                    + "another, as a rolling scale-in would (the last one out delivers what "
+                    + "waits)");
+            for (int k = 0; k < apps.size(); k++) {
+                Process app = apps.get(k);
+                app.destroy();
+                if (!app.waitFor(60, TimeUnit.SECONDS)) {
+                    app.destroyForcibly();
+                    throw new IllegalStateException("replica-" + (k + 1) + " did not stop; see "
+                            + out);
+                }
+            }
+            for (int k = 1; k <= replicas; k++) {
+                String log = Files.readString(out.resolve("replica-" + k + ".log"));
+                System.out.printf("  replica-%d did %s; %s%n", k,
+                        served.get(k - 1), log.contains("delivers for the cluster now")
+                        || log.contains("delivers what waits before it stops")
+                        ? "delivered for the cluster for a while" : "forwarded its records only");
+            }
+            JsonNode ledger = get(marketplace.resolve("/ledger"));
+            boolean exact = printTable(done, ledger.path("totalsBySku"));
+            System.out.println();
+            System.out.println("Logs: " + root.relativize(out) + "/replica-K.log (agent lines "
+                    + "start with [odometer]), " + root.relativize(out) + "/emulator.log");
+            if (waitForDashboard) {
+                System.out.println("Dashboard: " + marketplace + "/   (press Enter to stop the "
+                        + "emulator)");
+                System.in.read();
+            }
+            return exact ? 0 : 1;
+        } finally {
+            for (Process app : apps) {
+                app.destroyForcibly();
+            }
+            if (database != null) {
+                database.getOutputStream().close(); // it stops when its input closes
+                if (!database.waitFor(30, TimeUnit.SECONDS)) {
+                    database.destroyForcibly();
+                }
+            }
+            emulator.destroy();
+            emulator.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Path writeReplicaConfig(URI marketplace, String node, String url) throws IOException {
+        Path template = root.resolve("demo-app/odometer-demo.yaml");
+        String text = Files.readString(template, StandardCharsets.UTF_8)
+                .replace("http://127.0.0.1:8080", marketplace.toString())
+                .replace("journal_dir: demo-out/journal", "journal_dir: "
+                        + out.resolve(node).resolve("journal"))
+                + String.join("\n", "cluster:", "  postgres:", "    url: " + url,
+                "    user: postgres", "    schema: demo", "  node_id: " + node, "");
+        Path config = out.resolve(node).resolve("odometer-demo.yaml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, text, StandardCharsets.UTF_8);
+        return config;
+    }
+
     private Path writeConfig(URI marketplace) throws IOException {
         Path template = root.resolve("demo-app/odometer-demo.yaml");
         String text = Files.readString(template, StandardCharsets.UTF_8)
@@ -145,6 +274,12 @@ public final class DemoRunner {
     }
 
     private long traffic(URI service, Duration duration) throws InterruptedException {
+        return traffic(List.of(service), duration);
+    }
+
+    /** Four clients; each request goes to the next service in turn, like a load balancer. */
+    private long traffic(List<URI> services, Duration duration) throws InterruptedException {
+        AtomicLong turn = new AtomicLong();
         AtomicLong sent = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
         ExecutorService clients = Executors.newFixedThreadPool(4);
@@ -153,6 +288,8 @@ public final class DemoRunner {
             clients.submit(() -> {
                 while (System.nanoTime() < end) {
                     try {
+                        URI service = services.get((int) (turn.getAndIncrement()
+                                % services.size()));
                         oneRequest(service, random);
                         sent.incrementAndGet();
                     } catch (IOException e) {
@@ -224,12 +361,16 @@ public final class DemoRunner {
         return builder.start();
     }
 
-    private static void awaitLine(Path log, String marker, Process process)
+    private static String awaitLine(Path log, String marker, Process process)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(marker)) {
-                return;
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.contains(marker)) {
+                        return line;
+                    }
+                }
             }
             if (!process.isAlive()) {
                 throw new IllegalStateException("process exited; see " + log);
