@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replicas: three agent JVMs, each with a journal of its own (a container's disk), share one
@@ -56,6 +57,10 @@ class ClusterIT {
 
     private MarketplaceEmulator emulator;
     private String schema;
+    /** With Azure: the agents' clock offset file, and the first hour's start. */
+    private Path offsetFile;
+    private Duration offset;
+    private Instant hour;
     private final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
@@ -85,6 +90,41 @@ class ClusterIT {
         schema = "cluster_it_" + (++schemas);
     }
 
+    private void newCluster(String marketplace) throws IOException {
+        if (!marketplace.equals("azure")) {
+            newCluster(EmulatorSettings.defaults());
+            return;
+        }
+        // both clocks five minutes into an hour; the test moves them an hour on, no waiting
+        Instant now = Instant.now();
+        hour = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        offset = Duration.between(now, hour.plus(Duration.ofMinutes(5)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        newCluster(EmulatorSettings.defaults().withClockOffset(offset));
+        offsetFile = Files.writeString(work.resolve("clock-offset"),
+                String.valueOf(offset.getSeconds()));
+    }
+
+    private boolean azure() {
+        return offsetFile != null;
+    }
+
+    /**
+     * Azure bills an hour once it has closed: once every node's {@code units} are in the
+     * database, both clocks move an hour on. Nothing to do for Yandex.
+     */
+    private void closeTheHour(long units, Map<String, ForkedJvm.Started> nodes) throws Exception {
+        if (!azure()) {
+            return;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                database.sealedUnits(schema, "request")).as("%s", output(nodes))
+                .isEqualTo(units));
+        emulator.clock().advance(Duration.ofHours(1));
+        Files.writeString(offsetFile, String.valueOf(offset.plus(Duration.ofHours(1))
+                .getSeconds()));
+    }
+
     // ---------------------------------------------------------------- Yandex
 
     private Path yandexConfig(String node) throws IOException {
@@ -106,8 +146,15 @@ class ClusterIT {
     }
 
     private ForkedJvm.Started steady(Path jdk, String node) throws IOException {
-        ForkedJvm.Started app = ForkedJvm.on(jdk).withAgent(yandexConfig(node))
-                .main(SteadyApp.class).start(work.resolve(node));
+        ForkedJvm jvm = ForkedJvm.on(jdk);
+        if (azure()) {
+            jvm.withAgent(azureConfig(node, "  request: {dimension: request}"))
+                    .jvmArg("-Dodometer.testing.clockOffsetFile=" + offsetFile)
+                    .env("ODOMETER_TEST_SECRET", "demo-secret");
+        } else {
+            jvm.withAgent(yandexConfig(node));
+        }
+        ForkedJvm.Started app = jvm.main(SteadyApp.class).start(work.resolve(node));
         processes.add(app.process);
         return app;
     }
@@ -126,7 +173,13 @@ class ClusterIT {
         return Long.parseLong(m.group(1));
     }
 
+    /** Units billed for the request SKU (Yandex), or in its accepted events (Azure). */
     private long billed() {
+        if (azure()) {
+            return emulator.ledger().azureEvents().stream()
+                    .filter(event -> event.dimension().equals("request"))
+                    .mapToLong(event -> event.quantity().longValueExact()).sum();
+        }
         return emulator.ledger().totalForSku("sku-request");
     }
 
@@ -158,6 +211,10 @@ class ClusterIT {
         }
         String leader = leader();
         await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+        // the leader has worked for a while: some of its records are surely forwarded
+        ForkedJvm.Started working = nodes.get(leader);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                firstProgressAt(working.stdoutText()) < System.currentTimeMillis() - 4000);
 
         // every request now hangs for 3 s: the leader is killed with one in flight
         emulator.faults().set(FaultSettings.none().withLatencyMs(3000));
@@ -214,15 +271,62 @@ class ClusterIT {
     }
 
     @Test
-    void theDatabaseDownForAMinuteAndBackLosesNothing() throws Exception {
-        newCluster(EmulatorSettings.defaults());
+    void azureKillNineOfTheNodeSendingAnHourEventAnotherNodeSettlesItUnderTheSameEvent()
+            throws Exception {
+        newCluster("azure");
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
+        for (String node : List.of("n1", "n2", "n3")) {
+            nodes.put(node, steady(jdk, node));
+        }
+        for (ForkedJvm.Started app : nodes.values()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        }
+        String leader = leader();
+        long calls = 0;
+        for (ForkedJvm.Started app : nodes.values()) {
+            calls += stopCalls(app);
+        }
+        // the hour's event takes 3 s to answer: the node sending it is killed meanwhile
+        emulator.faults().set(FaultSettings.none().withLatencyMs(3000));
+        closeTheHour(calls, nodes);
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                emulator.meteringRequestsInFlight() > 0);
+        ForkedJvm.Started killed = nodes.remove(leader);
+        killed.process.destroyForcibly(); // SIGKILL
+        killed.process.waitFor();
+        deleteRecursively(journalOf(leader));
+        emulator.faults().set(FaultSettings.none());
+
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                nodes.containsKey(database.leaseHolder(schema)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                database.pendingRecords(schema)).as("%s", output(nodes)).isZero());
+        for (ForkedJvm.Started app : nodes.values()) {
+            app.process.destroy();
+            app.await();
+        }
+        // a second event for the hour, or the event resent with another sum, would show here
+        assertThat(accepted()).as("one event for the hour with every node's sum%s",
+                output(nodes)).isEqualTo(Map.of("request", Map.of(hour, calls)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"yandex", "azure"})
+    void theDatabaseDownForAMinuteAndBackLosesNothing(String marketplace) throws Exception {
+        newCluster(marketplace);
         Path jdk = Paths.get(System.getProperty("java.home"));
         Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
         for (String node : List.of("n1", "n2", "n3")) {
             nodes.put(node, steady(jdk, node));
         }
         leader();
-        await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+        for (ForkedJvm.Started app : nodes.values()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        }
+        if (!azure()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+        }
 
         database.down();
         try {
@@ -240,6 +344,7 @@ class ClusterIT {
             calls += stopCalls(app);
         }
         long expected = calls;
+        closeTheHour(expected, nodes);
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(billed())
                 .as("everything the journals kept is forwarded and delivered%s", output(nodes))
                 .isEqualTo(expected));
@@ -254,15 +359,19 @@ class ClusterIT {
         assertThat(billed()).isEqualTo(expected);
     }
 
-    @Test
-    void nodesAddedAndRemovedWhileTrafficRunsBillEveryCallOnce() throws Exception {
-        newCluster(EmulatorSettings.defaults());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"yandex", "azure"})
+    void nodesAddedAndRemovedWhileTrafficRunsBillEveryCallOnce(String marketplace)
+            throws Exception {
+        newCluster(marketplace);
         Path jdk = Paths.get(System.getProperty("java.home"));
         Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
         nodes.put("n1", steady(jdk, "n1"));
         nodes.put("n2", steady(jdk, "n2"));
         String first = leader();
-        await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+        if (!azure()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
+        }
 
         nodes.put("n3", steady(jdk, "n3"));
         await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -281,6 +390,7 @@ class ClusterIT {
             calls += stopCalls(app);
         }
         long expected = calls;
+        closeTheHour(expected, nodes);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(billed())
                 .as("%s", output(nodes)).isEqualTo(expected));
         for (ForkedJvm.Started app : nodes.values()) {
@@ -290,7 +400,7 @@ class ClusterIT {
         assertThat(billed()).isEqualTo(expected);
         assertThat(emulator.ledger().rejectionsByReason()).doesNotContainKey("INVALID_ID");
 
-        String status = status(yandexConfig("n3"));
+        String status = status(work.resolve("n3.yaml"));
         assertThat(status).as(status).contains("no node delivers now")
                 .containsPattern("request\\s+" + expected + "\\s+0\\s+0\\s+0")
                 .contains("n1", "n2", "n3");
@@ -357,7 +467,7 @@ class ClusterIT {
 
     // ---------------------------------------------------------------- Azure
 
-    private Path azureConfig(String node, Path offsetFile) throws IOException {
+    private Path azureConfig(String node, String... skus) throws IOException {
         return Files.writeString(work.resolve(node + ".yaml"), String.join("\n",
                 "marketplace: azure",
                 "resource_id: demo-subscription",
@@ -372,25 +482,19 @@ class ClusterIT {
                 "flush_interval: " + FLUSH.toMillis() + "ms",
                 "journal_dir: " + journalOf(node),
                 "skus:",
-                "  request: {dimension: request}",
-                "  email: {dimension: email}",
+                String.join("\n", skus),
                 database.clusterSection(schema, node), ""));
     }
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("dev.odometer.agent.it.ForkedJvm#jdks")
     void threeReplicasInOneAzureHourBillOneEventWithTheExactSum(Path jdk) throws Exception {
-        Instant now = Instant.now();
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-        Duration offset = Duration.between(now, hour.plus(Duration.ofMinutes(5)))
-                .truncatedTo(ChronoUnit.SECONDS);
-        newCluster(EmulatorSettings.defaults().withClockOffset(offset));
-        Path offsetFile = Files.writeString(work.resolve("clock-offset"),
-                String.valueOf(offset.getSeconds()));
+        newCluster("azure");
 
         Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
         for (String node : List.of("n1", "n2", "n3")) {
-            ForkedJvm.Started app = ForkedJvm.on(jdk).withAgent(azureConfig(node, offsetFile))
+            ForkedJvm.Started app = ForkedJvm.on(jdk).withAgent(azureConfig(node,
+                            "  request: {dimension: request}", "  email: {dimension: email}"))
                     .jvmArg("-Dodometer.testing.clockOffsetFile=" + offsetFile)
                     .env("ODOMETER_TEST_SECRET", "demo-secret")
                     .main(PhasedApp.class).start(work.resolve(node));
@@ -446,6 +550,11 @@ class ClusterIT {
             assertThat(previous).as("one event per dimension and hour").isNull();
         }
         return events;
+    }
+
+    private static long firstProgressAt(String stdout) {
+        Matcher m = PROGRESS.matcher(stdout);
+        return m.find() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
     }
 
     private static String tail(String text) {
