@@ -11,6 +11,7 @@ import dev.odometer.agent.store.StoreUnavailableException;
 import dev.odometer.agent.store.StoringSink;
 import dev.odometer.agent.store.postgres.LeaderLease;
 import dev.odometer.agent.store.postgres.PostgresStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,9 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
     private final PostgresStore database;
     private final LeaderLease lease;
     private final LeaderOnlyStore deliveryView;
+    /** The SKU id of each alias in this node's config: parked records are sealed again with them. */
+    private final Map<String, String> skuIds;
+    private final Clock clock;
     private final Object signal = new Object();
     private volatile DeliveryLoop delivery;
     private volatile boolean running;
@@ -51,8 +55,10 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
     private String databaseTrouble;
 
     ClusterNode(String nodeId, Journal journal, PostgresStore database, LeaderLease lease,
-                LeaderOnlyStore deliveryView) {
+                LeaderOnlyStore deliveryView, Map<String, String> skuIds, Clock clock) {
         this.nodeId = nodeId;
+        this.skuIds = skuIds;
+        this.clock = clock;
         this.journal = journal;
         this.database = database;
         this.lease = lease;
@@ -132,6 +138,11 @@ final class ClusterNode implements StoringSink.Downstream, NodeRole {
         if (held && !delivering) {
             LOG.info("node " + nodeId + " delivers for the cluster now (it holds the delivery "
                     + "lease)");
+            int reopened = database.reopenParkedForConfigErrors(skuIds, clock.instant());
+            if (reopened > 0) {
+                LOG.info(reopened + " records parked for a configuration error are sealed again "
+                        + "with the SKU ids of this node's config");
+            }
             DeliveryLoop loop = delivery;
             if (loop != null) {
                 loop.stored(java.util.Collections.emptyList()); // wakes it

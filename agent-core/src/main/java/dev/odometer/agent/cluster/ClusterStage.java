@@ -3,6 +3,7 @@ package dev.odometer.agent.cluster;
 import dev.odometer.agent.config.ClusterConfig;
 import dev.odometer.agent.config.ConfigException;
 import dev.odometer.agent.config.OdometerConfig;
+import dev.odometer.agent.config.SkuConfig;
 import dev.odometer.agent.delivery.DeliveryLoop;
 import dev.odometer.agent.delivery.DeliveryStage;
 import dev.odometer.agent.journal.Journal;
@@ -72,8 +73,12 @@ public final class ClusterStage {
         PostgresStore forwardTo = new PostgresStore(forwarding, cluster.nodeId(), lease);
         PostgresStore sendFrom = new PostgresStore(delivering, cluster.nodeId(), lease);
         LeaderOnlyStore deliveryView = new LeaderOnlyStore(sendFrom, lease::held);
+        Map<String, String> skuIds = new java.util.LinkedHashMap<>();
+        for (SkuConfig sku : config.skus().values()) {
+            skuIds.put(sku.alias(), sku.skuId());
+        }
         ClusterNode node = new ClusterNode(cluster.nodeId(), journal, forwardTo, lease,
-                deliveryView);
+                deliveryView, skuIds, clock);
         DeliveryLoop loop = DeliveryStage.start(config, client, deliveryView, clock, node);
         node.deliveryLoop(loop);
         node.start();

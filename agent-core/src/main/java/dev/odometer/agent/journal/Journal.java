@@ -2,6 +2,7 @@ package dev.odometer.agent.journal;
 
 import dev.odometer.agent.store.PendingRecord;
 import dev.odometer.agent.store.RecordStore;
+import dev.odometer.agent.store.SkuIdsNow;
 import dev.odometer.agent.log.AgentLog;
 import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
@@ -432,7 +433,7 @@ public final class Journal implements RecordStore, AutoCloseable {
         for (JournalState.Live live : lives) {
             RecordOutcome parked = live.parkedAs == null ? null
                     : JournalState.outcomeOf(live.parkedAs);
-            String skuId = skuIdNow(live.record.skuAlias(), skuIds);
+            String skuId = SkuIdsNow.of(live.record.skuAlias(), skuIds);
             if (parked != null && parked.isTriedAgainAfterRestart() && skuId != null) {
                 reopen.put(live.record, skuId);
             }
@@ -440,22 +441,6 @@ public final class Journal implements RecordStore, AutoCloseable {
         reopen.forEach((old, skuId) -> replace(old, UsageRecord.seal(old.skuAlias(), skuId,
                 old.quantity(), clock.instant())));
         return reopen.size();
-    }
-
-    /**
-     * The SKU id the config now gives {@code alias}; for an Azure event of several aliases
-     * sharing a dimension ({@code a+b}), the one they all still share; null if none.
-     */
-    private static String skuIdNow(String alias, Map<String, String> skuIds) {
-        String skuId = null;
-        for (String part : alias.split("\\+")) {
-            String now = skuIds.get(part);
-            if (now == null || (skuId != null && !skuId.equals(now))) {
-                return null;
-            }
-            skuId = now;
-        }
-        return skuId;
     }
 
     @Override

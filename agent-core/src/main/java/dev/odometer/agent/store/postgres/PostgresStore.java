@@ -4,6 +4,7 @@ import dev.odometer.agent.marketplace.RecordOutcome;
 import dev.odometer.agent.record.UsageRecord;
 import dev.odometer.agent.store.PendingRecord;
 import dev.odometer.agent.store.RecordStore;
+import dev.odometer.agent.store.SkuIdsNow;
 import dev.odometer.agent.store.StoreUnavailableException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -333,6 +334,60 @@ public final class PostgresStore implements RecordStore {
                     rebilledAs, null);
             return null;
         });
+    }
+
+    /**
+     * Seals again, under new uuids and the SKU ids {@code skuIds} now gives, the records parked
+     * for a configuration error (or refused as a whole request): they were refused, so never
+     * stored, and a fixed config is how they get billed. What the journal does at a restart;
+     * the cluster does it when a node takes the lease.
+     *
+     * @return how many records were sealed again
+     */
+    public int reopenParkedForConfigErrors(Map<String, String> skuIds, Instant now) {
+        return database.inTransaction(connection -> {
+            List<Object[]> parked = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT uuid, sku_alias, "
+                    + "quantity, outcome, node_id FROM " + s + ".records WHERE state = 'parked' "
+                    + "ORDER BY seq")) {
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        parked.add(new Object[] {rows.getObject(1, UUID.class), rows.getString(2),
+                            rows.getLong(3), rows.getString(4), rows.getString(5)});
+                    }
+                }
+            }
+            int reopened = 0;
+            for (Object[] row : parked) {
+                String alias = (String) row[1];
+                String skuId = SkuIdsNow.of(alias, skuIds);
+                RecordOutcome outcome = outcomeOf((String) row[3]);
+                if (skuId == null || outcome == null || !outcome.isTriedAgainAfterRestart()) {
+                    continue;
+                }
+                UsageRecord fresh = UsageRecord.seal(alias, skuId, (Long) row[2], now);
+                try (PreparedStatement close = connection.prepareStatement("UPDATE " + s
+                        + ".records SET state = 'closed', outcome = 'REOPENED', part_of = ?, "
+                        + "settled_at = now() WHERE uuid = ? AND state = 'parked'")) {
+                    close.setObject(1, fresh.uuid());
+                    close.setObject(2, row[0]);
+                    if (close.executeUpdate() != 1) {
+                        continue; // another node reopened it
+                    }
+                }
+                insert(connection, List.of(fresh), (String) row[4], false);
+                reopened++;
+            }
+            return reopened;
+        });
+    }
+
+    private static RecordOutcome outcomeOf(String name) {
+        try {
+            return name == null ? null : RecordOutcome.valueOf(name);
+        } catch (IllegalArgumentException unknown) {
+            return null; // written by another version
+        }
     }
 
     /** Closes pending rows, all of them or none (another node got there first). */

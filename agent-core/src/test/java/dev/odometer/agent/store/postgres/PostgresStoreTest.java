@@ -121,6 +121,30 @@ class PostgresStoreTest {
     }
 
     @Test
+    void recordsParkedForAConfigErrorAreSealedAgainWithTheFixedSkuId() {
+        UsageRecord wrongSku = record("email", 4, HOUR);
+        UsageRecord expired = record("email", 2, HOUR);
+        store.add(List.of(wrongSku, expired), "n2");
+        Map<UsageRecord, RecordOutcome> answers = new LinkedHashMap<>();
+        answers.put(wrongSku, RecordOutcome.INVALID_SKU_ID);
+        answers.put(expired, RecordOutcome.EXPIRED);
+        store.answered(answers);
+
+        int reopened = store.reopenParkedForConfigErrors(Map.of("email", "sku-fixed"),
+                HOUR.plusSeconds(600));
+
+        assertThat(reopened).isEqualTo(1);
+        List<UsageRecord> again = pending();
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).skuId()).isEqualTo("sku-fixed");
+        assertThat(again.get(0).quantity()).isEqualTo(4);
+        assertThat(again.get(0).uuid()).isNotEqualTo(wrongSku.uuid());
+        assertThat(store.parkedRecords()).as("EXPIRED stays parked").isEqualTo(1);
+        assertThat(store.reopenParkedForConfigErrors(Map.of("email", "sku-fixed"),
+                HOUR.plusSeconds(700))).as("once").isZero();
+    }
+
+    @Test
     void aFailedSendThatProvablyNeverArrivedIsNotInDoubt() {
         UsageRecord a = record("email", 1, HOUR);
         store.add(List.of(a));
