@@ -120,20 +120,7 @@ public final class DemoRunner {
                 throw new IllegalStateException("the demo service did not stop; see " + out);
             }
 
-            JsonNode ledger = get(marketplace.resolve("/ledger"));
-            boolean exact = printTable(done, ledger.path("totalsBySku"));
-            System.out.println();
-            System.out.println("Logs: " + root.relativize(out) + "/app.log (agent lines start "
-                    + "with [odometer]), " + root.relativize(out) + "/emulator.log");
-            if (waitForDashboard) {
-                System.out.println("Dashboard: " + marketplace + "/   (press Enter to stop the "
-                        + "emulator)");
-                System.in.read();
-            } else {
-                System.out.println("Dashboard: " + marketplace + "/ while the emulator runs "
-                        + "(run the demo in a terminal to keep it up)");
-            }
-            return exact ? 0 : 1;
+            return report(done, marketplace, "app.log", waitForDashboard);
         } finally {
             if (app != null) {
                 app.destroyForcibly();
@@ -222,17 +209,7 @@ public final class DemoRunner {
                         || log.contains("delivers what waits before it stops")
                         ? "delivered for the cluster for a while" : "forwarded its records only");
             }
-            JsonNode ledger = get(marketplace.resolve("/ledger"));
-            boolean exact = printTable(done, ledger.path("totalsBySku"));
-            System.out.println();
-            System.out.println("Logs: " + root.relativize(out) + "/replica-K.log (agent lines "
-                    + "start with [odometer]), " + root.relativize(out) + "/emulator.log");
-            if (waitForDashboard) {
-                System.out.println("Dashboard: " + marketplace + "/   (press Enter to stop the "
-                        + "emulator)");
-                System.in.read();
-            }
-            return exact ? 0 : 1;
+            return report(done, marketplace, "replica-K.log", waitForDashboard);
         } finally {
             for (Process app : apps) {
                 app.destroyForcibly();
@@ -246,6 +223,25 @@ public final class DemoRunner {
             emulator.destroy();
             emulator.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Prints billed against done and where to look; 0 when they are equal. */
+    private int report(Map<String, Long> done, URI marketplace, String appLog,
+                       boolean waitForDashboard) throws IOException, InterruptedException {
+        JsonNode ledger = get(marketplace.resolve("/ledger"));
+        boolean exact = printTable(done, ledger.path("totalsBySku"));
+        System.out.println();
+        System.out.println("Logs: " + root.relativize(out) + "/" + appLog + " (agent lines start "
+                + "with [odometer]), " + root.relativize(out) + "/emulator.log");
+        if (waitForDashboard) {
+            System.out.println("Dashboard: " + marketplace + "/   (press Enter to stop the "
+                    + "emulator)");
+            System.in.read();
+        } else {
+            System.out.println("Dashboard: " + marketplace + "/ while the emulator runs "
+                    + "(run the demo in a terminal to keep it up)");
+        }
+        return exact ? 0 : 1;
     }
 
     private Path writeReplicaConfig(URI marketplace, String node, String url) throws IOException {

@@ -159,20 +159,6 @@ class ClusterIT {
         return app;
     }
 
-    private static void say(ForkedJvm.Started app, String line) throws IOException {
-        OutputStream in = app.process.getOutputStream();
-        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
-    }
-
-    private static long stopCalls(ForkedJvm.Started app) throws Exception {
-        say(app, "stop");
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("DONE"));
-        Matcher m = Pattern.compile("DONE calls=(\\d+)").matcher(app.stdoutText());
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
-    }
-
     /** Units billed for the request SKU (Yandex), or in its accepted events (Azure). */
     private long billed() {
         if (azure()) {
@@ -188,6 +174,19 @@ class ClusterIT {
         return database.leaseHolder(schema);
     }
 
+    /** Starts a node per name on the build JDK and waits until each is making calls. */
+    private Map<String, ForkedJvm.Started> working(String... names) throws Exception {
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
+        for (String node : names) {
+            nodes.put(node, steady(jdk, node));
+        }
+        for (ForkedJvm.Started app : nodes.values()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
+        }
+        return nodes;
+    }
+
     private static String output(Map<String, ForkedJvm.Started> nodes) throws IOException {
         StringBuilder text = new StringBuilder();
         for (Map.Entry<String, ForkedJvm.Started> node : nodes.entrySet()) {
@@ -201,14 +200,7 @@ class ClusterIT {
     void killNineOfTheDeliveringNodeMidBatchWithItsDiskGoneAnotherNodeFinishesTheWork()
             throws Exception {
         newCluster(EmulatorSettings.defaults());
-        Path jdk = Paths.get(System.getProperty("java.home"));
-        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
-        for (String node : List.of("n1", "n2", "n3")) {
-            nodes.put(node, steady(jdk, node));
-        }
-        for (ForkedJvm.Started app : nodes.values()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
-        }
+        Map<String, ForkedJvm.Started> nodes = working("n1", "n2", "n3");
         String leader = leader();
         await().atMost(Duration.ofSeconds(60)).until(() -> billed() > 0);
         // the leader has worked for a while: some of its records are surely forwarded
@@ -240,7 +232,7 @@ class ClusterIT {
         }
         long survivors = 0;
         for (ForkedJvm.Started app : nodes.values()) {
-            survivors += stopCalls(app);
+            survivors += app.stopCalls();
         }
         long lower = surelyForwarded + survivors;
         // the lease of the killed node runs out (45 s), then another node delivers it all,
@@ -274,18 +266,11 @@ class ClusterIT {
     void azureKillNineOfTheNodeSendingAnHourEventAnotherNodeSettlesItUnderTheSameEvent()
             throws Exception {
         newCluster("azure");
-        Path jdk = Paths.get(System.getProperty("java.home"));
-        Map<String, ForkedJvm.Started> nodes = new LinkedHashMap<>();
-        for (String node : List.of("n1", "n2", "n3")) {
-            nodes.put(node, steady(jdk, node));
-        }
-        for (ForkedJvm.Started app : nodes.values()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
-        }
+        Map<String, ForkedJvm.Started> nodes = working("n1", "n2", "n3");
         String leader = leader();
         long calls = 0;
         for (ForkedJvm.Started app : nodes.values()) {
-            calls += stopCalls(app);
+            calls += app.stopCalls();
         }
         // the hour's event takes 3 s to answer: the node sending it is killed meanwhile
         emulator.faults().set(FaultSettings.none().withLatencyMs(3000));
@@ -341,7 +326,7 @@ class ClusterIT {
         }
         long calls = 0;
         for (ForkedJvm.Started app : nodes.values()) {
-            calls += stopCalls(app);
+            calls += app.stopCalls();
         }
         long expected = calls;
         closeTheHour(expected, nodes);
@@ -378,7 +363,7 @@ class ClusterIT {
                 nodes.get("n3").stdoutText().contains("calls="));
         // the delivering node leaves (a scale-in): it hands the lease over as it stops
         ForkedJvm.Started leaving = nodes.remove(first);
-        long calls = stopCalls(leaving);
+        long calls = leaving.stopCalls();
         leaving.process.destroy();
         ForkedJvm.Result left = leaving.await();
         assertThat(left.stderr).as("the summary says who delivers")
@@ -387,7 +372,7 @@ class ClusterIT {
         assertThat(next).isNotEqualTo(first);
 
         for (ForkedJvm.Started app : nodes.values()) {
-            calls += stopCalls(app);
+            calls += app.stopCalls();
         }
         long expected = calls;
         closeTheHour(expected, nodes);
@@ -450,7 +435,7 @@ class ClusterIT {
         processes.add(app.process);
         long before = billed();
         await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
-        long calls = stopCalls(app);
+        long calls = app.stopCalls();
         await().atMost(Duration.ofSeconds(60)).until(() -> billed() - before == calls);
         app.process.destroy();
         app.await();
@@ -523,7 +508,7 @@ class ClusterIT {
                 .as("%s", output(nodes))
                 .isEqualTo(Map.of("request", Map.of(hour, expected[0]), "email", Map.of(hour, expected[1]))));
         for (ForkedJvm.Started app : nodes.values()) {
-            say(app, "exit");
+            app.say("exit");
             app.await();
         }
         assertThat(accepted()).hasSize(2);
@@ -532,9 +517,9 @@ class ClusterIT {
     }
 
     private static long[] phase(ForkedJvm.Started app) throws Exception {
-        say(app, "run");
+        app.say("run");
         Thread.sleep(300); // the calls run for a moment: what they count is read below
-        say(app, "pause");
+        app.say("pause");
         await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("PAUSED"));
         Matcher m = PAUSED.matcher(app.stdoutText());
         assertThat(m.find()).isTrue();

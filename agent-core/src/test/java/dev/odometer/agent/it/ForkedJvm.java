@@ -140,6 +140,27 @@ final class ForkedJvm {
             this.stderr = stderr;
         }
 
+        /** Writes a line to the app's standard input. */
+        void say(String line) throws IOException {
+            java.io.OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        /**
+         * Ends the calls of a {@link com.acme.app.SteadyApp} ("stop") and returns how many it
+         * made; the app then waits for one more line (or a signal) to exit.
+         */
+        long stopCalls() throws Exception {
+            say("stop");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> stdoutText().contains("DONE"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("DONE calls=(\\d+)")
+                    .matcher(stdoutText());
+            assertThat(m.find()).isTrue();
+            return Long.parseLong(m.group(1));
+        }
+
         String stdoutText() throws IOException {
             return Files.readString(stdout, StandardCharsets.UTF_8);
         }

@@ -84,21 +84,6 @@ class JournalIT {
         return app;
     }
 
-    private static void say(ForkedJvm.Started app, String line) throws IOException {
-        OutputStream in = app.process.getOutputStream();
-        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
-    }
-
-    /** Stops the calls and returns how many the app made. */
-    private static long stopCalls(ForkedJvm.Started app) throws Exception {
-        say(app, "stop");
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("DONE"));
-        Matcher m = Pattern.compile("DONE calls=(\\d+)").matcher(app.stdoutText());
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
-    }
-
     private static long billed(MarketplaceEmulator emulator) {
         return emulator.ledger().totalForSku("sku-request");
     }
@@ -136,7 +121,7 @@ class JournalIT {
             lowerBound += surelySealed;
         }
         ForkedJvm.Started last = start(jdk, config, "final");
-        long finalCalls = stopCalls(last);
+        long finalCalls = last.stopCalls();
         last.process.destroy(); // SIGTERM: the last run ends normally
         ForkedJvm.Result result = last.await();
 
@@ -153,7 +138,7 @@ class JournalIT {
     void sigtermLosesNothing(Path jdk) throws Exception {
         ForkedJvm.Started app = start(jdk, config(), "app");
         await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
-        long calls = stopCalls(app);
+        long calls = app.stopCalls();
 
         app.process.destroy(); // SIGTERM
         ForkedJvm.Result result = app.await();
@@ -169,7 +154,7 @@ class JournalIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
         // every request now takes 3.5 s: longer than the 2 s the flush used to wait
         emulator.faults().set(FaultSettings.none().withLatencyMs(3500));
-        long calls = stopCalls(app);
+        long calls = app.stopCalls();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 emulator.meteringRequestsInFlight() > 0);
 
@@ -193,7 +178,7 @@ class JournalIT {
         emulator.faults().set(FaultSettings.none().withOutage(true));
         await().atMost(Duration.ofSeconds(30)).until(() -> app.stderrText()
                 .contains("delivery failed"));
-        long calls = stopCalls(app);
+        long calls = app.stopCalls();
 
         // seventy minutes pass on both clocks while the marketplace is down
         emulator.clock().advance(Duration.ofMinutes(70));
@@ -202,7 +187,7 @@ class JournalIT {
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
                 assertThat(billed(emulator)).as(app.stderrText()).isEqualTo(calls));
-        say(app, "exit");
+        app.say("exit");
         ForkedJvm.Result result = app.await();
         assertThat(billed(emulator)).as("%s", result).isEqualTo(calls);
         assertThat(emulator.ledger().rejectionsByReason()).doesNotContainKey("EXPIRED");
@@ -215,7 +200,7 @@ class JournalIT {
         emulator.faults().set(FaultSettings.none().withOutage(true));
         ForkedJvm.Started first = start(jdk, config, "first");
         await().atMost(Duration.ofSeconds(30)).until(() -> first.stdoutText().contains("calls="));
-        long firstCalls = stopCalls(first);
+        long firstCalls = first.stopCalls();
         first.process.destroy(); // stops normally, but nothing could be delivered
         first.await();
         assertThat(billed(emulator)).isZero();
@@ -228,7 +213,7 @@ class JournalIT {
 
         emulator.faults().set(FaultSettings.none());
         ForkedJvm.Started second = start(jdk, config, "second");
-        long secondCalls = stopCalls(second);
+        long secondCalls = second.stopCalls();
         second.process.destroy();
         ForkedJvm.Result result = second.await();
 
@@ -250,7 +235,7 @@ class JournalIT {
                 app.stdoutText().split("calls=").length > progressLines + 10);
 
         emulator.faults().set(FaultSettings.none());
-        long calls = stopCalls(app);
+        long calls = app.stopCalls();
         app.process.destroy();
         ForkedJvm.Result result = app.await();
 
@@ -270,7 +255,7 @@ class JournalIT {
         }
         long calls = 0;
         for (ForkedJvm.Started app : apps) {
-            calls += stopCalls(app);
+            calls += app.stopCalls();
         }
         List<ForkedJvm.Result> results = new ArrayList<>();
         for (ForkedJvm.Started app : apps) {
@@ -295,7 +280,7 @@ class JournalIT {
         ForkedJvm.Started green = start(jdk, config, "green");
         await().atMost(Duration.ofSeconds(30)).until(() -> green.stdoutText().contains("calls="));
 
-        long blueCalls = stopCalls(blue);
+        long blueCalls = blue.stopCalls();
         blue.process.destroy(); // SIGTERM while the marketplace is down: its records stay
         ForkedJvm.Result blueResult = blue.await();
         assertThat(billed(emulator)).isZero();
@@ -304,7 +289,7 @@ class JournalIT {
         // green is still running: it adopts blue's journal and delivers it with its own
         await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(
                 green.stderrText()).as("%s", blueResult).contains("adopted the journal"));
-        long greenCalls = stopCalls(green);
+        long greenCalls = green.stopCalls();
         green.process.destroy();
         ForkedJvm.Result greenResult = green.await();
 
@@ -328,10 +313,10 @@ class JournalIT {
         processes.add(app.process);
         await().atMost(Duration.ofSeconds(30)).until(() -> app.stdoutText().contains("calls="));
 
-        long calls = stopCalls(app);
+        long calls = app.stopCalls();
         app.process.destroy();
         ForkedJvm.Result result = app.await();
-        say(tool, "exit");
+        tool.say("exit");
         tool.await();
 
         assertThat(result.stderr).contains("Picked up JAVA_TOOL_OPTIONS");

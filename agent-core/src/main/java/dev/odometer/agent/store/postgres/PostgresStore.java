@@ -87,40 +87,35 @@ public final class PostgresStore implements RecordStore {
             return;
         }
         database.inTransaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + s
-                    + ".records (uuid, sku_alias, sku_id, quantity, ts, node_id, rolled_up, "
-                    + "in_doubt) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING")) {
-                for (PendingRecord pending : records) {
-                    UsageRecord record = pending.record();
-                    insert.setObject(1, record.uuid());
-                    insert.setString(2, record.skuAlias());
-                    insert.setString(3, record.skuId());
-                    insert.setLong(4, record.quantity());
-                    insert.setObject(5, time(record.timestamp()));
-                    insert.setString(6, nodeId);
-                    insert.setBoolean(7, pending.isRolledUp());
-                    insert.setBoolean(8, pending.possiblyReceived());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+            insert(connection, records, nodeId);
             return null;
         });
     }
 
     private void insert(Connection connection, Collection<UsageRecord> records, String sealedBy,
                         boolean rolledUp) throws SQLException {
+        List<PendingRecord> fresh = new ArrayList<>(records.size());
+        for (UsageRecord record : records) {
+            fresh.add(new PendingRecord(record, rolledUp, false));
+        }
+        insert(connection, fresh, sealedBy);
+    }
+
+    private void insert(Connection connection, List<PendingRecord> records, String sealedBy)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + s
-                + ".records (uuid, sku_alias, sku_id, quantity, ts, node_id, rolled_up) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING")) {
-            for (UsageRecord record : records) {
+                + ".records (uuid, sku_alias, sku_id, quantity, ts, node_id, rolled_up, "
+                + "in_doubt) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING")) {
+            for (PendingRecord pending : records) {
+                UsageRecord record = pending.record();
                 insert.setObject(1, record.uuid());
                 insert.setString(2, record.skuAlias());
                 insert.setString(3, record.skuId());
                 insert.setLong(4, record.quantity());
                 insert.setObject(5, time(record.timestamp()));
                 insert.setString(6, sealedBy);
-                insert.setBoolean(7, rolledUp);
+                insert.setBoolean(7, pending.isRolledUp());
+                insert.setBoolean(8, pending.possiblyReceived());
                 insert.addBatch();
             }
             insert.executeBatch();
