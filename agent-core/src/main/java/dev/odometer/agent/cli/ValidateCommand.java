@@ -1,5 +1,6 @@
 package dev.odometer.agent.cli;
 
+import dev.odometer.agent.cluster.ClusterStage;
 import dev.odometer.agent.config.ConfigException;
 import dev.odometer.agent.config.Marketplace;
 import dev.odometer.agent.config.OdometerConfig;
@@ -9,6 +10,9 @@ import dev.odometer.agent.marketplace.MarketplaceClients;
 import dev.odometer.agent.marketplace.SkuValidation;
 import dev.odometer.agent.marketplace.ValidationReport;
 import dev.odometer.agent.marketplace.azure.AzureSkuValidation;
+import dev.odometer.agent.store.StoreUnavailableException;
+import dev.odometer.agent.store.postgres.ClusterStatus;
+import dev.odometer.agent.store.postgres.PostgresDatabase;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,8 +25,9 @@ import picocli.CommandLine.Spec;
 /**
  * Checks a config against the marketplace before it goes live: the file itself, the
  * credentials, the product and every SKU id, with one validate-only request that writes no
- * usage. Exit code 0 when all is well, 1 when the marketplace refuses something, 2 when the
- * config file itself is wrong.
+ * usage; with {@code cluster:} also the database (reachable, credentials, the schema usable).
+ * Exit code 0 when all is well, 1 when the marketplace or the database refuses something, 2
+ * when the config file itself is wrong.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check the config, the credentials and every SKU id against the "
@@ -64,6 +69,12 @@ final class ValidateCommand implements Callable<Integer> {
         for (String line : report.lines()) {
             out.println("  " + line);
         }
+        if (parsed.cluster() != null) {
+            int database = checkDatabase(parsed, out, err);
+            if (database != 0) {
+                return database;
+            }
+        }
         if (report.isOk()) {
             out.println("odometer: OK: the credentials, the product and all " + skuIds.size()
                     + " SKUs are accepted");
@@ -72,5 +83,30 @@ final class ValidateCommand implements Callable<Integer> {
         err.println("odometer: " + report.problems().size() + " problem(s) above: fix them and "
                 + "run validate again");
         return 1;
+    }
+
+    /**
+     * With {@code cluster:}: connects as the agent would, which also creates or checks the
+     * schema, and reads the cluster's counts.
+     */
+    private static int checkDatabase(OdometerConfig parsed, PrintWriter out, PrintWriter err) {
+        ClusterStage.Login login;
+        try {
+            login = ClusterStage.login(parsed, System.getenv());
+        } catch (ConfigException invalid) {
+            err.println("odometer: " + invalid.getMessage());
+            return ConfigOption.BAD_CONFIG;
+        }
+        try (PostgresDatabase database = ClusterStage.database(parsed, login)) {
+            ClusterStatus status = ClusterStatus.read(database);
+            out.println("  the cluster's database " + parsed.cluster().url() + " (schema "
+                    + parsed.cluster().schema() + ") is usable: " + status.nodes().size()
+                    + " node(s) known, " + (status.holder() == null ? "none delivering now"
+                    : "node " + status.holder() + " delivering"));
+            return 0;
+        } catch (StoreUnavailableException unusable) {
+            err.println("odometer: " + unusable.getMessage());
+            return 1;
+        }
     }
 }

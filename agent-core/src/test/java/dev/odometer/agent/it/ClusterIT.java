@@ -389,17 +389,42 @@ class ClusterIT {
         assertThat(status).as(status).contains("no node delivers now")
                 .containsPattern("request\\s+" + expected + "\\s+0\\s+0\\s+0")
                 .contains("n1", "n2", "n3");
+        assertThat(cli(work.resolve("n3.yaml"), "validate", 0))
+                .contains("the cluster's database " + database.url(), "is usable: 3 node(s)");
+    }
+
+    @Test
+    void validateNamesADatabaseThatCannotBeReached() throws Exception {
+        newCluster(EmulatorSettings.defaults());
+        Path config = yandexConfig("n1");
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closed = probe.getLocalPort();
+        }
+        Path nowhere = Files.writeString(config, Files.readString(config)
+                .replace(database.url(), "jdbc:postgresql://127.0.0.1:" + closed + "/app"));
+
+        assertThat(cli(nowhere, "validate", 1)).contains("127.0.0.1:" + closed,
+                "is the database running and reachable from this host (cluster.postgres.url)?");
     }
 
     /** What {@code java -jar odometer-agent.jar status} prints for a node's config. */
     private String status(Path config) throws Exception {
-        Process cli = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", ForkedJvm.AGENT_JAR.toString(), "status", "--config",
-                config.toString()).redirectErrorStream(true)
-                .redirectOutput(work.resolve("status.txt").toFile()).start();
+        return cli(config, "status", 0);
+    }
+
+    /** Runs the agent's command line on a node's config; its output, after the exit code. */
+    private String cli(Path config, String command, int exitCode) throws Exception {
+        Path output = work.resolve(command + ".txt");
+        ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"),
+                "bin", "java").toString(), "-jar", ForkedJvm.AGENT_JAR.toString(), command,
+                "--config", config.toString()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().put("ODOMETER_TEST_SECRET", "demo-secret"); // Azure's config
+        Process cli = builder.start();
         assertThat(cli.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        String text = Files.readString(work.resolve("status.txt"));
-        assertThat(cli.exitValue()).as(text).isZero();
+        String text = Files.readString(output);
+        assertThat(cli.exitValue()).as(text).isEqualTo(exitCode);
         return text;
     }
 

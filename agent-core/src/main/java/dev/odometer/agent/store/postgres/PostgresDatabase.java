@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class PostgresDatabase implements AutoCloseable {
     static final int CONNECT_TIMEOUT_SECONDS = 5;
-    static final int SOCKET_TIMEOUT_SECONDS = 30;
+    /** The agent's statements are small: a database that stops answering for this long is down
+     *  (and a shutdown never waits longer for it). */
+    static final int SOCKET_TIMEOUT_SECONDS = 10;
     private static final AtomicBoolean DRIVER_HIDDEN = new AtomicBoolean();
 
     /** A step run in one transaction. */
